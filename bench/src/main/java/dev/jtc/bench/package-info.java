@@ -1,0 +1,2 @@
+/** jtc bench module. */
+package dev.jtc.bench;

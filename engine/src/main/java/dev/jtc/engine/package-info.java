@@ -1,0 +1,2 @@
+/** jtc engine module. */
+package dev.jtc.engine;

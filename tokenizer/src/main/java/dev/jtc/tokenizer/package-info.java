@@ -1,0 +1,2 @@
+/** jtc tokenizer module. */
+package dev.jtc.tokenizer;
