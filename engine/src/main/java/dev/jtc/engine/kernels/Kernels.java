@@ -1,0 +1,79 @@
+package dev.jtc.engine.kernels;
+
+import dev.jtc.weights.ModelConfig.Activation;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Every numeric kernel of the engine, in one place. Two implementations: {@link #vector()}
+ * (jdk.incubator.vector, multi-threaded matmul) for real work, and {@link #scalar()}, plain
+ * loops that tests use as the twin of each vector kernel.
+ *
+ * <p>All tensors are row-major float32 in {@link MemorySegment}s. Offsets and strides are in
+ * elements (floats), not bytes, so callers can address rows of a workspace without creating
+ * slice objects on the hot path. Implementations allocate nothing on the Java heap per call
+ * once warmed up, and are safe to call from several threads on disjoint outputs.
+ */
+public interface Kernels {
+
+    static Kernels vector() {
+        return VectorKernels.instance();
+    }
+
+    static Kernels scalar() {
+        return ScalarKernels.instance();
+    }
+
+    /** How a weight matrix is stored: {@code [in, out]} (GPT-2 Conv1D, TF kernels) or {@code [out, in]} (HF Linear). */
+    enum WeightLayout { IN_OUT, OUT_IN }
+
+    /**
+     * Prepares a weight matrix once, at load, in whatever layout this implementation's matmul
+     * is fastest with. {@code w} holds k·n floats ({@code k} = input size, {@code n} = output size).
+     * The result owns its memory (or views {@code w}) for as long as the model lives.
+     */
+    PackedWeights pack(MemorySegment w, int k, int n, WeightLayout layout);
+
+    /**
+     * {@code c[m, n] = a[m, k] · W (+ bias)}, where {@code a} starts at element {@code aOff} with
+     * row stride {@code lda}, and {@code c} at {@code cOff} with row stride {@code ldc}.
+     * {@code bias} (n floats) may be null.
+     */
+    void matmul(MemorySegment a, long aOff, int lda, int m, PackedWeights w, MemorySegment bias,
+                MemorySegment c, long cOff, int ldc);
+
+    /** LayerNorm over the last dimension of {@code rows × d}; {@code x} and {@code out} may be the same. */
+    void layerNorm(MemorySegment x, long xOff, MemorySegment out, long outOff, int rows, int d,
+                   MemorySegment gamma, MemorySegment beta, float eps);
+
+    /** GELU in place on {@code n} contiguous floats, in the given form. */
+    void gelu(MemorySegment x, long off, long n, Activation form);
+
+    /** {@code dst[i] += src[i]} for {@code n} contiguous floats (residual connections, bias rows). */
+    void add(MemorySegment dst, long dstOff, MemorySegment src, long srcOff, long n);
+
+    /** Numerically stable softmax in place over {@code n} contiguous floats. */
+    void softmax(MemorySegment x, long off, int n);
+
+    /**
+     * Multi-head scaled-dot-product attention for one sequence.
+     *
+     * <p>Queries: {@code tq} rows of {@code heads·headSize} floats (head h occupies columns
+     * {@code h·headSize ..}) starting at {@code qOff}, row stride {@code ldq}; keys and values likewise,
+     * {@code tk} rows. Output: {@code tq} rows, stride {@code ldo}, heads side by side.
+     *
+     * <p>Masking: key j is visible to query i iff {@code j < validKeys} and, when {@code causal},
+     * {@code j <= i + (tk - tq)} (so with a KV cache the queries are the last {@code tq} positions).
+     * Scores are multiplied by {@code scale} before the softmax.
+     *
+     * @param scratch at least {@link #attentionScratchFloats(int, int)} floats, owned by the calling thread
+     */
+    void attention(MemorySegment q, long qOff, int ldq,
+                   MemorySegment k, long kOff, int ldk,
+                   MemorySegment v, long vOff, int ldv,
+                   int tq, int tk, int heads, int headSize, float scale, boolean causal, int validKeys,
+                   MemorySegment out, long oOff, int ldo, MemorySegment scratch);
+
+    /** Scratch floats {@link #attention} needs for {@code tq} queries over {@code tk} keys. */
+    long attentionScratchFloats(int tq, int tk);
+}

@@ -1,2 +1,0 @@
-/** jtc engine module. */
-package dev.jtc.engine;
