@@ -64,9 +64,13 @@ public interface Kernels {
      *
      * <p>Masking: key j is visible to query i iff {@code j < validKeys} and, when {@code causal},
      * {@code j <= i + (tk - tq)} (so with a KV cache the queries are the last {@code tq} positions).
-     * Scores are multiplied by {@code scale} before the softmax.
+     * Scores are multiplied by {@code scale} before the softmax. A query that sees no key at all
+     * (only possible with {@code validKeys == 0}, or causal with {@code tq > tk}) gets a zero output row.
+     * Excluding masked keys equals adding a large negative number (BERT's −10000) to their scores
+     * whenever at least one key is visible, since their weights underflow to zero in float32.
      *
-     * @param scratch at least {@link #attentionScratchFloats(int, int)} floats, owned by the calling thread
+     * @param scratch at least {@link #attentionScratchFloats(int, int, int)} floats, owned by the calling
+     *                thread; may be null when that is 0
      */
     void attention(MemorySegment q, long qOff, int ldq,
                    MemorySegment k, long kOff, int ldk,
@@ -74,6 +78,6 @@ public interface Kernels {
                    int tq, int tk, int heads, int headSize, float scale, boolean causal, int validKeys,
                    MemorySegment out, long oOff, int ldo, MemorySegment scratch);
 
-    /** Scratch floats {@link #attention} needs for {@code tq} queries over {@code tk} keys. */
-    long attentionScratchFloats(int tq, int tk);
+    /** Scratch floats {@link #attention} needs for {@code tq} queries over {@code tk} keys of {@code headSize}. */
+    long attentionScratchFloats(int tq, int tk, int headSize);
 }
