@@ -20,6 +20,14 @@ public interface Kernels {
         return VectorKernels.instance();
     }
 
+    /**
+     * Vector kernels with their own team of {@code threads} matmul/attention threads (the caller
+     * counts as one); {@link #vector()} shares one team sized by {@code -Djtc.threads}.
+     */
+    static Kernels vector(int threads) {
+        return new VectorKernels(threads);
+    }
+
     static Kernels scalar() {
         return ScalarKernels.instance();
     }
@@ -46,13 +54,16 @@ public interface Kernels {
     void layerNorm(MemorySegment x, long xOff, MemorySegment out, long outOff, int rows, int d,
                    MemorySegment gamma, MemorySegment beta, float eps);
 
-    /** GELU in place on {@code n} contiguous floats, in the given form. */
+    /**
+     * GELU in place on {@code n} contiguous floats, in the given form. NaN stays NaN, +∞ stays +∞, and −∞
+     * gives NaN (as {@code 0.5·x·(1 + …)} does in PyTorch); the erf form needs no {@code Math.erf}.
+     */
     void gelu(MemorySegment x, long off, long n, Activation form);
 
     /** {@code dst[i] += src[i]} for {@code n} contiguous floats (residual connections, bias rows). */
     void add(MemorySegment dst, long dstOff, MemorySegment src, long srcOff, long n);
 
-    /** Numerically stable softmax in place over {@code n} contiguous floats. */
+    /** Numerically stable softmax in place over {@code n} contiguous floats (max-subtract, exp, normalise). */
     void softmax(MemorySegment x, long off, int n);
 
     /**
