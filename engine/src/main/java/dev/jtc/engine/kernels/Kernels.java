@@ -13,6 +13,10 @@ import java.lang.foreign.MemorySegment;
  * elements (floats), not bytes, so callers can address rows of a workspace without creating
  * slice objects on the hot path. Implementations allocate nothing on the Java heap per call
  * once warmed up, and are safe to call from several threads on disjoint outputs.
+ *
+ * <p>The vector matmul and attention spread work over a team of threads; they can only do that on
+ * segments other threads may access (global, automatic or shared arenas, heap segments). Segments of
+ * a confined arena are computed on the calling thread alone: correct, but on one core.
  */
 public interface Kernels {
 

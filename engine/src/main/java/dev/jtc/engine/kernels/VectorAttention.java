@@ -75,7 +75,8 @@ final class VectorAttention {
                    float scale, boolean causal, int validKeys, MemorySegment out, long oOff, int ldo) {
         if (tq == 0) return;
         long id = CALLS.incrementAndGet();
-        if (pool.size() > 1 && (long) tq * tk * headSize * heads >= PARALLEL_MIN_MACS && pool.tryAcquire()) {
+        if (pool.size() > 1 && (long) tq * tk * headSize * heads >= PARALLEL_MIN_MACS && pool.reaches(q)
+                && pool.reaches(k) && pool.reaches(v) && pool.reaches(out) && pool.tryAcquire()) {
             Call c = call;
             try {
                 c.q = q; c.qOff = qOff; c.ldq = ldq; c.k = k; c.kOff = kOff; c.ldk = ldk;

@@ -73,7 +73,8 @@ final class VectorMatmul {
                 MemorySegment c, long cOff, int ldc) {
         KernelChecks.matmul(a, aOff, lda, m, w.k, w.n, bias, c, cOff, ldc);
         if (m == 0) return;
-        if (pool.size() > 1 && (long) m * w.k * w.n >= PARALLEL_MIN_MACS && pool.tryAcquire()) {
+        if (pool.size() > 1 && (long) m * w.k * w.n >= PARALLEL_MIN_MACS
+                && pool.reaches(a) && pool.reaches(c) && pool.reaches(bias) && pool.tryAcquire()) {
             Call j = call;
             try {
                 j.a = a; j.aOff = aOff; j.lda = lda; j.m = m; j.w = w; j.bias = bias;

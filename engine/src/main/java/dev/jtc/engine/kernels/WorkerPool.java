@@ -1,5 +1,6 @@
 package dev.jtc.engine.kernels;
 
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -46,6 +47,14 @@ final class WorkerPool {
 
     int size() {
         return size;
+    }
+
+    /**
+     * Whether the workers may touch {@code s}: a segment of a confined arena belongs to its owner thread
+     * alone, so work on it stays on the caller (correct, but on one core).
+     */
+    boolean reaches(MemorySegment s) {
+        return s == null || threads.length == 0 || s.isAccessibleBy(threads[0]);
     }
 
     /** Claims the team for one job; false when another thread holds it (that caller then works alone). */
