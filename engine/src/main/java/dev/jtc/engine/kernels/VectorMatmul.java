@@ -23,8 +23,10 @@ final class VectorMatmul {
     static final int L = S.length();
     static final int MR = 6;
     static final int NR = 4 * L;
-    static final int KC = 256;
-    static final int MC = 32 * MR;
+    /** K block: a 6-row A sliver (6 KB) stays in L1 while the 256×64 B block streams from L2. */
+    static final int KC = blocking("jtc.matmul.kc", 256, 1);
+    /** M block: the packed A block (MC×KC floats, 192 KB) stays in L2 across all of a thread's panels. */
+    static final int MC = blocking("jtc.matmul.mc", 32 * MR, MR);
     /** Below this many multiply-adds, waking the team costs more than it saves. */
     private static final long PARALLEL_MIN_MACS = 1L << 17;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
@@ -41,6 +43,20 @@ final class VectorMatmul {
             if (row.length < k) row = new float[k];
             return row;
         }
+    }
+
+    /** A blocking size from a system property (for tuning on other CPUs), rounded to a multiple of {@code unit}. */
+    private static int blocking(String property, int fallback, int unit) {
+        String s = System.getProperty(property);
+        if (s == null || s.isBlank()) return fallback;
+        try {
+            int v = Integer.parseInt(s.trim());
+            if (v >= unit && v <= 1 << 16) return v / unit * unit;
+        } catch (NumberFormatException ignored) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException("-D" + property + " must be a whole number from " + unit + " to 65536, got \""
+                + s + "\".");
     }
 
     private static final ThreadLocal<Buffers> CALLER = ThreadLocal.withInitial(Buffers::new);
