@@ -56,23 +56,23 @@ class SafetensorsFuzzTest {
         Files.deleteIfExists(dir);
     }
 
-    @Property(tries = 1500)
+    @Property(tries = 1000)
     void arbitraryBytes(@ForAll @Size(max = 120) byte[] content) throws IOException {
         Statistics.collect(openOrReject(content));
     }
 
-    @Property(tries = 1500)
+    @Property(tries = 1000)
     void arbitraryBytesAfterAPlausibleLength(@ForAll @Size(max = 120) byte[] header, @ForAll @IntRange(max = 40) int data)
             throws IOException {
         Statistics.collect(openOrReject(CraftedFiles.bytes(header.length, header, data)));
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 1500)
     void structuredButWrongHeaders(@ForAll("headers") String json, @ForAll @IntRange(max = 40) int data) throws IOException {
         Statistics.collect(openOrReject(CraftedFiles.bytes(json, data)));
     }
 
-    @Property(tries = 3000)
+    @Property(tries = 2500)
     void mutationsOfAValidFile(@ForAll("mutated") byte[] content) throws IOException {
         String outcome = openOrReject(content);
         Statistics.collect(outcome);
