@@ -7,6 +7,7 @@ import dev.jtc.weights.ModelConfig.Activation;
 import dev.jtc.weights.ModelConfig.Architecture;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -42,7 +43,7 @@ public final class HfConfig {
     public static ModelConfig read(Path configJson) {
         JsonNode root;
         try {
-            root = JSON.readTree(configJson.toFile());
+            root = JSON.readTree(Files.readAllBytes(configJson));
         } catch (JacksonException e) {
             throw new WeightsException(configJson + " is not valid JSON (" + e.getOriginalMessage()
                     + " at line " + e.getLocation().getLineNr() + ").", e);

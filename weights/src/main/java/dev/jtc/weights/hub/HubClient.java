@@ -158,7 +158,9 @@ public final class HubClient {
             Optional<String> location = h.firstValue("Location");
             if (code >= 300 && code < 400 && location.isPresent()) {
                 URI next = current.resolve(location.get());
-                if (!sameOrigin(next, current)) return Optional.of(meta(file, current, h, next));
+                // Like huggingface_hub: a relative Location stays on the hub (a renamed repository), an absolute one
+                // leads to the CDN and is where the content will be fetched from.
+                if (URI.create(location.get()).getHost() != null) return Optional.of(meta(file, current, h, next));
                 if (hop >= MAX_REDIRECTS) {
                     throw new WeightsException("the hub redirected " + resolveUrl(repo.name(), revision, file) + " more than "
                             + MAX_REDIRECTS + " times.");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jtc.weights.WeightsException;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -23,7 +24,7 @@ public record ShardIndex(Path file, List<String> shards) {
     public static ShardIndex read(Path indexJson) {
         JsonNode root;
         try {
-            root = JSON.readTree(indexJson.toFile());
+            root = JSON.readTree(Files.readAllBytes(indexJson));
         } catch (JacksonException e) {
             throw new WeightsException(indexJson + " is not valid JSON (" + e.getOriginalMessage() + ").", e);
         } catch (IOException e) {
