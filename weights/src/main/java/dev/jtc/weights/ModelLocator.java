@@ -52,7 +52,7 @@ public final class ModelLocator {
         if (path != null && Files.isDirectory(path)) return directory(path, spec, Origin.LOCAL_DIRECTORY);
         if (path != null && Files.isRegularFile(path)) return weightFile(path, spec);
         if (path != null && looksLikePath(spec)) {
-            throw new IllegalArgumentException("the model directory " + path.toAbsolutePath() + " does not exist.");
+            throw new IllegalArgumentException("the model directory " + path.toAbsolutePath().normalize() + " does not exist.");
         }
         Optional<LocatedModel> builtin = BuiltinModels.locate(spec);
         if (builtin.isPresent()) return builtin.get();
@@ -71,7 +71,7 @@ public final class ModelLocator {
                 + (snapshot.isPresent() ? "complete in the Hugging Face cache at " + snapshot.get()
                                         : "in the Hugging Face cache at " + cache.repoDir(repo));
         if (hub.offline()) {
-            throw new WeightsException(notHere + ", and HF_HUB_OFFLINE forbids downloading it from " + hub.endpoint() + ".");
+            throw new WeightsException(notHere + ", and HF_HUB_OFFLINE is set, which forbids downloading it from " + hub.endpoint() + ".");
         }
         Path downloaded;
         try {

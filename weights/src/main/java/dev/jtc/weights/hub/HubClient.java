@@ -447,7 +447,12 @@ public final class HubClient {
             if (t.getMessage() != null && !t.getMessage().isBlank()) s.append(t.getMessage().strip());
         }
         String name = e.getClass().getSimpleName();
-        return s.isEmpty() ? name : name + ": " + s;
+        if (!s.isEmpty()) return name + ": " + s;
+        return switch (e) {
+            case java.net.http.HttpConnectTimeoutException t -> "the connection timed out";
+            case java.net.ConnectException c -> "ConnectException: the connection was refused or there is no route to the host";
+            default -> name;
+        };
     }
 
     private void pause(int tries) {
