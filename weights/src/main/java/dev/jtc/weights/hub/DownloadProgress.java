@@ -17,11 +17,17 @@ final class DownloadProgress {
     private final long total;
     private final long startOffset;
     private final long startNanos;
+    private final long intervalNanos;
     private long lastPrint;
     private boolean printed;
 
     /** {@code out} null means silent; {@code total} below 0 means unknown. */
     DownloadProgress(PrintStream out, String label, long total, long startOffset) {
+        this(out, label, total, startOffset, INTERVAL_NANOS);
+    }
+
+    DownloadProgress(PrintStream out, String label, long total, long startOffset, long intervalNanos) {
+        this.intervalNanos = intervalNanos;
         this.out = out;
         this.label = label;
         this.total = total;
@@ -37,7 +43,7 @@ final class DownloadProgress {
     void update(long position) {
         if (out == null) return;
         long now = System.nanoTime();
-        if (now - lastPrint < INTERVAL_NANOS) return;
+        if (now - lastPrint < intervalNanos) return;
         lastPrint = now;
         print(position, now);
     }
