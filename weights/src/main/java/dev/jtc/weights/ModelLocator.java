@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Finds a model from what the user typed, in this order:
@@ -39,11 +40,17 @@ public final class ModelLocator {
 
     /** Locates {@code spec} with the environment's Hugging Face settings; download progress goes to stderr. */
     public static LocatedModel locate(String spec) {
-        return locate(spec, HubSettings.fromEnvironment(), System.err);
+        return locate(spec, HubSettings::fromEnvironment, System.err);
     }
 
     /** Locates {@code spec} with explicit hub settings; {@code progress} may be null for silence. */
     public static LocatedModel locate(String spec, HubSettings hub, PrintStream progress) {
+        return locate(spec, () -> hub, progress);
+    }
+
+    /** The hub settings are read only when a directory or built-in id did not answer, so a bad HF_ENDPOINT cannot
+     *  get in the way of a local model. */
+    private static LocatedModel locate(String spec, Supplier<HubSettings> settings, PrintStream progress) {
         if (spec == null || spec.isBlank()) {
             throw new IllegalArgumentException("the model is empty; expected a directory, a built-in model id or a "
                     + "Hugging Face id such as gpt2 or org/name.");
@@ -61,6 +68,7 @@ public final class ModelLocator {
                     + "Hugging Face id (name, org/name or org/name@revision).");
         }
         RepoId repo = RepoId.parse(spec);
+        HubSettings hub = settings.get();
         HubCache cache = new HubCache(hub.cache());
         Optional<Path> snapshot = cache.snapshot(repo);
         if (snapshot.isPresent()) {
