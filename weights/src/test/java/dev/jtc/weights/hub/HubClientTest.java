@@ -134,6 +134,22 @@ class HubClientTest {
     }
 
     @Test
+    void aStalledTransferIsAbandonedAndResumed() throws IOException {
+        hub.cutAfter = 1000;
+        hub.cutOnce = FakeHub.sha256(weights);
+        hub.stallMillis = 5000;
+        HubClient impatient = new HubClient(settings(Optional.empty()), null, Duration.ofSeconds(5), Duration.ofMillis(300), 10);
+        long t0 = System.nanoTime();
+        Path snapshot = impatient.download(RepoId.parse("acme/tiny-gpt2"));
+        assertTrue(System.nanoTime() - t0 < 4_000_000_000L, "gave up on the silent connection before the server did");
+        List<FakeHub.Seen> gets = hub.seen("cdn", "GET");
+        assertEquals(2, gets.size());
+        assertTrue(gets.get(1).range() != null && gets.get(1).range().startsWith("bytes="), gets.get(1).range());
+        assertArrayEquals(weights, Files.readAllBytes(snapshot.resolve("model.safetensors")));
+        assertFalse(Thread.currentThread().isInterrupted(), "the watch's interrupt does not leak to the caller");
+    }
+
+    @Test
     void resumesAPartialFileLeftByAnEarlierRun() throws IOException {
         String sha = FakeHub.sha256(weights);
         Path blobs = Files.createDirectories(cacheRoot.resolve("models--acme--tiny-gpt2/blobs"));
