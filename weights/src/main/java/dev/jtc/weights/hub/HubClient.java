@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -72,6 +73,8 @@ public final class HubClient {
     /** What the hub says about one file before it is downloaded. */
     record FileMeta(String file, String commit, String etag, long size, URI location) {
     }
+
+    private static final ConcurrentHashMap<Path, Object> LOCAL_LOCKS = new ConcurrentHashMap<>();
 
     private final HubSettings settings;
     private final HubCache cache;
@@ -231,8 +234,17 @@ public final class HubClient {
         Path blob = cache.blob(repo, meta.etag());
         Path part = cache.incomplete(repo, meta.etag());
         Files.createDirectories(blob.getParent());
-        // A second jtc (or Python) process fetching the same blob waits here instead of writing the same file.
-        try (FileChannel lockChannel = FileChannel.open(cache.lock(repo, meta.etag()), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        Files.createDirectories(cache.lock(repo, meta.etag()).getParent());
+        // Another jtc process fetching the same blob waits on the file lock, another thread of this one on the
+        // monitor (a JVM cannot hold two file locks on one file).
+        Path lockFile = cache.lock(repo, meta.etag());
+        synchronized (LOCAL_LOCKS.computeIfAbsent(lockFile.toAbsolutePath(), k -> new Object())) {
+            downloadBlobLocked(repo, meta, blob, part, lockFile);
+        }
+    }
+
+    private void downloadBlobLocked(RepoId repo, FileMeta meta, Path blob, Path part, Path lockFile) throws IOException {
+        try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = lockChannel.lock()) {
             if (Files.isRegularFile(blob) && (meta.size() < 0 || Files.size(blob) == meta.size())) return;
             String label = repo.name() + "/" + meta.file();

@@ -106,6 +106,18 @@ class HubClientTest {
     }
 
     @Test
+    void twoThreadsDownloadingTheSameModelFetchItOnce() throws Exception {
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var a = pool.submit(() -> client().download(RepoId.parse("acme/tiny-gpt2")));
+            var b = pool.submit(() -> client().download(RepoId.parse("acme/tiny-gpt2")));
+            assertEquals(a.get(), b.get());
+            assertArrayEquals(weights, Files.readAllBytes(a.get().resolve("model.safetensors")));
+        }
+        assertEquals(1, hub.seen("cdn", "GET").size());
+        assertTrue(Files.isRegularFile(cacheRoot.resolve(".locks/models--acme--tiny-gpt2/" + FakeHub.sha256(weights) + ".lock")));
+    }
+
+    @Test
     void resumesACutTransferWithARangeRequest() throws IOException {
         String sha = FakeHub.sha256(weights);
         hub.cutAfter = 3000;
