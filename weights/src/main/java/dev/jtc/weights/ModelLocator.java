@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * <ol>
  *   <li>an existing directory in Hugging Face layout ({@code config.json} with {@code model.safetensors} or
  *       {@code model.safetensors.index.json}) or a TensorFlow SavedModel ({@code variables/variables.index});
- *       a {@code .safetensors} or {@code .safetensors.index.json} file stands for its directory;</li>
+ *       a {@code .safetensors} or {@code .safetensors.index.json} file stands for its directory, and a
+ *       {@code models--org--name} folder of the Hugging Face cache for the snapshot of its main branch;</li>
  *   <li>a built-in id ({@link BuiltinModels});</li>
  *   <li>a Hugging Face id ({@code gpt2}, {@code org/name}, optionally {@code @revision}) already in the local
  *       Hugging Face cache;</li>
@@ -94,7 +95,20 @@ public final class ModelLocator {
 
     /** A local directory: Hugging Face layout or a TensorFlow SavedModel, else one sentence saying what is expected. */
     public static LocatedModel directory(Path dir, String id, Origin origin) {
-        return layout(dir, id, origin).orElseThrow(() -> new WeightsException("the directory " + dir + " holds no model jtc "
+        Optional<LocatedModel> m = layout(dir, id, origin);
+        if (m.isEmpty() && dir.getFileName() != null && dir.getFileName().toString().startsWith("models--")) {
+            // A repository folder of the Hugging Face cache itself: take the snapshot its main branch points to.
+            Path ref = dir.resolve("refs").resolve(RepoId.DEFAULT_REVISION);
+            try {
+                if (Files.isRegularFile(ref)) {
+                    String commit = Files.readString(ref).strip();
+                    if (RepoId.isCommit(commit)) m = complete(dir.resolve("snapshots").resolve(commit), id, Origin.HF_CACHE);
+                }
+            } catch (java.io.IOException e) {
+                throw new WeightsException("the Hugging Face cache entry " + ref + " could not be read: " + e.getMessage() + ".", e);
+            }
+        }
+        return m.orElseThrow(() -> new WeightsException("the directory " + dir + " holds no model jtc "
                 + "can read: " + layoutProblem(dir) + "."));
     }
 
