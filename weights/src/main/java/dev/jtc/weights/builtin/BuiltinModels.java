@@ -15,7 +15,7 @@ import java.util.Optional;
  * <b>deflated</b> in the outer jar ({@code unzip -lv} on the uncased jar: "Defl:N 408182607 of
  * 443569759 bytes"), so the tensors cannot be memory-mapped in place inside the jar: mapping in
  * place needs both the outer and the inner entries STORED. The model is therefore unpacked once
- * into {@code ${JTC_CACHE:-~/.cache/jtc}/models/<id>/} (about 5 s, written atomically) and mapped
+ * into {@code ${JTC_CACHE:-~/.cache/jtc}/models/<id>/} ({@code -Djtc.cache} overrides) (about 5 s, written atomically) and mapped
  * from there on every later run. That directory holds the SavedModel as it was
  * ({@code saved_model.pb}, {@code variables/}, {@code assets/}) plus {@code vocab.txt},
  * {@code tokenizer_config.json} and {@code special_tokens_map.json} for the tokenizer.
@@ -81,8 +81,10 @@ public final class BuiltinModels {
                 dir.resolve("variables/variables"), LocatedModel.WeightFormat.TF_BUNDLE));
     }
 
-    /** {@code $JTC_CACHE}, else {@code ~/.cache/jtc}. */
+    /** {@code -Djtc.cache}, else {@code $JTC_CACHE}, else {@code ~/.cache/jtc}. */
     static Path cacheRoot() {
+        String property = System.getProperty("jtc.cache");
+        if (property != null && !property.isBlank()) return Path.of(property);
         String env = System.getenv("JTC_CACHE");
         if (env != null && !env.isBlank()) return Path.of(env);
         return Path.of(System.getProperty("user.home"), ".cache", "jtc");
