@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -48,6 +49,9 @@ public final class SafetensorsFile implements TensorSource {
     /** Maps {@code file} and validates its header; throws {@link WeightsException} naming the file on any defect. */
     public static SafetensorsFile open(Path file) {
         String name = file.toString();
+        if (Files.isDirectory(file)) {
+            throw new WeightsException(name + ": is a directory, not a safetensors file.");
+        }
         Arena arena = Arena.ofShared();
         try {
             MemorySegment whole;
