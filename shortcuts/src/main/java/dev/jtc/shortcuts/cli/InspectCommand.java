@@ -1,16 +1,13 @@
 package dev.jtc.shortcuts.cli;
 
+import dev.jtc.weights.Checkpoint;
 import dev.jtc.weights.DType;
 import dev.jtc.weights.LocatedModel;
 import dev.jtc.weights.ModelConfig;
+import dev.jtc.weights.ModelLocator;
 import dev.jtc.weights.TensorInfo;
 import dev.jtc.weights.TensorSource;
-import dev.jtc.weights.HfConfig;
-import dev.jtc.weights.ModelLocator;
-import dev.jtc.weights.safetensors.SafetensorsFile;
-import dev.jtc.weights.safetensors.ShardedSafetensors;
 import dev.jtc.weights.tf.TensorBundle;
-import dev.jtc.weights.tf.TfBertNames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,29 +47,17 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     /**
-     * Finds MODEL with the shared {@link ModelLocator} (directory, built-in id, HF cache, hub) and maps its
-     * weights. The sizes come from config.json for Hugging Face layouts and from the tensor shapes for a
-     * TensorFlow BERT bundle (which has no config.json).
+     * Finds MODEL with the shared {@link ModelLocator} (directory, built-in id, HF cache, hub) and opens it as a
+     * {@link Checkpoint} (weights mapped, sizes from config.json or, for a TF bundle, from the tensor shapes),
+     * timing the two steps apart.
      */
     static Opened open(String spec) {
         long t0 = System.nanoTime();
         LocatedModel located = ModelLocator.locate(spec);
         long t1 = System.nanoTime();
-        TensorSource tensors = switch (located.format()) {
-            case TF_BUNDLE -> TensorBundle.open(located.weights());
-            case SAFETENSORS -> SafetensorsFile.open(located.weights());
-            case SAFETENSORS_SHARDED -> ShardedSafetensors.open(located.weights());
-        };
+        Checkpoint checkpoint = Checkpoint.open(located);
         long t2 = System.nanoTime();
-        try {
-            ModelConfig config = located.format() == LocatedModel.WeightFormat.TF_BUNDLE
-                    ? TfBertNames.inferConfig(tensors)
-                    : HfConfig.read(located.directory().resolve("config.json"));
-            return new Opened(located, tensors, config, t1 - t0, t2 - t1);
-        } catch (RuntimeException e) {
-            tensors.close();
-            throw e;
-        }
+        return new Opened(checkpoint.located(), checkpoint.tensors(), checkpoint.config(), t1 - t0, t2 - t1);
     }
 
     @Override
