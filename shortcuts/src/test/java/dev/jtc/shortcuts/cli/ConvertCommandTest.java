@@ -118,6 +118,15 @@ class ConvertCommandTest {
     }
 
     @Test
+    void inspectReadsTheConvertedDirectory() {
+        Run r = run("inspect", out.toString(), "--verify");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("weights        SAFETENSORS"), r.out());
+        assertTrue(r.out().contains("parameters     110,104,890"), r.out());
+        assertTrue(r.out().contains("checksums      none: the format stores no checksums; structure OK (204 tensors"), r.out());
+    }
+
+    @Test
     void refusesANonEmptyOutdirWithoutForce() throws IOException {
         Path busy = Files.createDirectories(work.resolve("busy"));
         Files.writeString(busy.resolve("keep.txt"), "mine");

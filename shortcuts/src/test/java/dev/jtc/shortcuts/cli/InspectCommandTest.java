@@ -69,4 +69,17 @@ class InspectCommandTest {
         assertTrue(r.err().contains("outside the data shard variables.data-00000-of-00001 of 1000 bytes."), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
+
+    @Test
+    void aFlippedByteInTheRealIndexIsACorruptBlock(@TempDir Path dir) throws IOException {
+        Path variables = Files.createDirectories(dir.resolve("saved/variables"));
+        byte[] index = Files.readAllBytes(savedModel.resolve("variables/variables.index"));
+        index[4000] ^= 0x40; // inside the only data block (bytes 0..8448 of 8530)
+        Files.write(variables.resolve("variables.index"), index);
+        Files.write(variables.resolve("variables.data-00000-of-00001"), new byte[0]);
+        ConvertCommandTest.Run r = ConvertCommandTest.run("inspect", dir.resolve("saved").toString());
+        assertEquals(2, r.code());
+        assertEquals("jtc inspect: " + variables.resolve("variables.index") + ": corrupt data block at offset 0, its "
+                + "CRC-32C does not match the checksum stored in its trailer.", r.err().strip());
+    }
 }
