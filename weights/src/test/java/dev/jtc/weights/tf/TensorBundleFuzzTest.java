@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Damaged input never escapes as anything but one WeightsException (no index errors, no hangs). */
@@ -72,5 +71,4 @@ class TensorBundleFuzzTest {
             throw e.getCause();
         }
     }
-
 }
