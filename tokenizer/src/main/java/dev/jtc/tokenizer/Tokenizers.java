@@ -4,10 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -125,21 +123,42 @@ public final class Tokenizers {
 
     private static Map<String, Integer> readVocabTxt(InputStream in, String name) {
         Map<String, Integer> ids = new HashMap<>();
-        int line = 0;
-        try (BufferedReader r = utf8Reader(in)) {
-            for (String s; (s = r.readLine()) != null; line++) {
-                int end = s.length();
-                while (end > 0 && UnicodeClasses.isWhiteSpace(s.charAt(end - 1))) end--;
-                ids.put(s.substring(0, end), line);
-            }
-        } catch (CharacterCodingException e) {
-            throw new TokenizerFileException(name + " line " + (line + 1) + ": not UTF-8 text.", e);
-        } catch (IOException e) {
-            throw new TokenizerFileException("cannot read " + name + ": " + e.getMessage() + ".", e);
+        List<String> lines = lines(in, name);
+        for (int line = 0; line < lines.size(); line++) {
+            String s = lines.get(line);
+            int end = s.length();
+            while (end > 0 && UnicodeClasses.isWhiteSpace(s.charAt(end - 1))) end--;
+            ids.put(s.substring(0, end), line);
         }
         if (ids.isEmpty()) throw new TokenizerFileException(name + " is empty; expected one WordPiece token per line.");
         // a repeated token keeps its last line, as in Hugging Face; its earlier ids stay without a token
         return ids;
+    }
+
+    /** The lines of a UTF-8 text (without a last empty line), with the number of a line that is not UTF-8. */
+    private static List<String> lines(InputStream in, String name) {
+        byte[] bytes;
+        try {
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new TokenizerFileException("cannot read " + name + ": " + e.getMessage() + ".", e);
+        }
+        List<String> out = new ArrayList<>();
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        int start = 0;
+        while (start < bytes.length) {
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') end++;
+            int stop = end > start && bytes[end - 1] == '\r' ? end - 1 : end;
+            try {
+                out.add(decoder.decode(java.nio.ByteBuffer.wrap(bytes, start, stop - start)).toString());
+            } catch (CharacterCodingException e) {
+                throw new TokenizerFileException(name + " line " + (out.size() + 1) + ": not UTF-8 text.", e);
+            }
+            start = end + 1;
+        }
+        return out;
     }
 
     /**
@@ -230,30 +249,25 @@ public final class Tokenizers {
     /** Merge pairs in rank order; a first line starting with #version is skipped, as in HF. */
     private static List<String[]> readMergesTxt(InputStream in, String name) {
         List<String[]> merges = new ArrayList<>();
-        int line = 0;
+        List<String> lines = lines(in, name);
         int blankAt = -1;
-        try (BufferedReader r = utf8Reader(in)) {
-            for (String s; (s = r.readLine()) != null; ) {
-                line++;
-                if (line == 1 && s.startsWith("#version")) continue;
-                if (s.isEmpty()) {
-                    if (blankAt < 0) blankAt = line;
-                    continue;
-                }
-                if (blankAt >= 0) {
-                    throw new TokenizerFileException(name + " line " + blankAt + ": empty line; expected a merge \"left right\".");
-                }
-                int sp = s.indexOf(' ');
-                if (sp <= 0 || sp == s.length() - 1 || s.indexOf(' ', sp + 1) >= 0) {
-                    throw new TokenizerFileException(name + " line " + line
-                            + ": expected two tokens separated by one space, found '" + s + "'.");
-                }
-                merges.add(new String[]{s.substring(0, sp), s.substring(sp + 1), Integer.toString(line)});
+        for (int i = 0; i < lines.size(); i++) {
+            String s = lines.get(i);
+            int line = i + 1;
+            if (line == 1 && s.startsWith("#version")) continue;
+            if (s.isEmpty()) {
+                if (blankAt < 0) blankAt = line;
+                continue;
             }
-        } catch (CharacterCodingException e) {
-            throw new TokenizerFileException(name + " line " + (line + 1) + ": not UTF-8 text.", e);
-        } catch (IOException e) {
-            throw new TokenizerFileException("cannot read " + name + ": " + e.getMessage() + ".", e);
+            if (blankAt >= 0) {
+                throw new TokenizerFileException(name + " line " + blankAt + ": empty line; expected a merge \"left right\".");
+            }
+            int sp = s.indexOf(' ');
+            if (sp <= 0 || sp == s.length() - 1 || s.indexOf(' ', sp + 1) >= 0) {
+                throw new TokenizerFileException(name + " line " + line
+                        + ": expected two tokens separated by one space, found '" + s + "'.");
+            }
+            merges.add(new String[]{s.substring(0, sp), s.substring(sp + 1), Integer.toString(line)});
         }
         return merges;
     }
@@ -426,8 +440,4 @@ public final class Tokenizers {
         }
     }
 
-    private static BufferedReader utf8Reader(InputStream in) {
-        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
-    }
 }
