@@ -13,11 +13,23 @@ import java.lang.foreign.MemorySegment;
  * elements (floats), not bytes, so callers can address rows of a workspace without creating
  * slice objects on the hot path. Implementations allocate nothing on the Java heap per call
  * once warmed up, and are safe to call from several threads on disjoint outputs.
+ *
+ * <p>The vector matmul and attention spread work over a team of threads; they can only do that on
+ * segments other threads may access (global, automatic or shared arenas, heap segments). Segments of
+ * a confined arena are computed on the calling thread alone: correct, but on one core.
  */
 public interface Kernels {
 
     static Kernels vector() {
         return VectorKernels.instance();
+    }
+
+    /**
+     * Vector kernels with their own team of {@code threads} matmul/attention threads (the caller
+     * counts as one); {@link #vector()} shares one team sized by {@code -Djtc.threads}.
+     */
+    static Kernels vector(int threads) {
+        return new VectorKernels(threads);
     }
 
     static Kernels scalar() {
@@ -46,13 +58,16 @@ public interface Kernels {
     void layerNorm(MemorySegment x, long xOff, MemorySegment out, long outOff, int rows, int d,
                    MemorySegment gamma, MemorySegment beta, float eps);
 
-    /** GELU in place on {@code n} contiguous floats, in the given form. */
+    /**
+     * GELU in place on {@code n} contiguous floats, in the given form. NaN stays NaN, +∞ stays +∞, and −∞
+     * gives NaN (as {@code 0.5·x·(1 + …)} does in PyTorch); the erf form needs no {@code Math.erf}.
+     */
     void gelu(MemorySegment x, long off, long n, Activation form);
 
     /** {@code dst[i] += src[i]} for {@code n} contiguous floats (residual connections, bias rows). */
     void add(MemorySegment dst, long dstOff, MemorySegment src, long srcOff, long n);
 
-    /** Numerically stable softmax in place over {@code n} contiguous floats. */
+    /** Numerically stable softmax in place over {@code n} contiguous floats (max-subtract, exp, normalise). */
     void softmax(MemorySegment x, long off, int n);
 
     /**
@@ -64,9 +79,13 @@ public interface Kernels {
      *
      * <p>Masking: key j is visible to query i iff {@code j < validKeys} and, when {@code causal},
      * {@code j <= i + (tk - tq)} (so with a KV cache the queries are the last {@code tq} positions).
-     * Scores are multiplied by {@code scale} before the softmax.
+     * Scores are multiplied by {@code scale} before the softmax. A query that sees no key at all
+     * (only possible with {@code validKeys == 0}, or causal with {@code tq > tk}) gets a zero output row.
+     * Excluding masked keys equals adding a large negative number (BERT's −10000) to their scores
+     * whenever at least one key is visible, since their weights underflow to zero in float32.
      *
-     * @param scratch at least {@link #attentionScratchFloats(int, int)} floats, owned by the calling thread
+     * @param scratch at least {@link #attentionScratchFloats(int, int, int)} floats, owned by the calling
+     *                thread; may be null when that is 0
      */
     void attention(MemorySegment q, long qOff, int ldq,
                    MemorySegment k, long kOff, int ldk,
@@ -74,6 +93,6 @@ public interface Kernels {
                    int tq, int tk, int heads, int headSize, float scale, boolean causal, int validKeys,
                    MemorySegment out, long oOff, int ldo, MemorySegment scratch);
 
-    /** Scratch floats {@link #attention} needs for {@code tq} queries over {@code tk} keys. */
-    long attentionScratchFloats(int tq, int tk);
+    /** Scratch floats {@link #attention} needs for {@code tq} queries over {@code tk} keys of {@code headSize}. */
+    long attentionScratchFloats(int tq, int tk, int headSize);
 }

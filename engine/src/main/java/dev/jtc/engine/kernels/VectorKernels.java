@@ -1,0 +1,266 @@
+package dev.jtc.engine.kernels;
+
+import dev.jtc.weights.ModelConfig.Activation;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * The kernels on jdk.incubator.vector with the preferred species (512-bit where AVX-512 exists),
+ * tails handled with masks. Matmul and attention share one team of {@code threads} threads
+ * ({@code -Djtc.threads}, default: the available processors).
+ */
+final class VectorKernels implements Kernels {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
+    private static final float SQRT_HALF = (float) Math.sqrt(0.5);
+
+    private static volatile VectorKernels shared;
+
+    private final WorkerPool pool;
+    private final VectorMatmul matmul;
+    private final VectorAttention attention;
+
+    VectorKernels(int threads) {
+        this.pool = new WorkerPool(threads);
+        this.matmul = new VectorMatmul(pool);
+        this.attention = new VectorAttention(pool);
+    }
+
+    static VectorKernels instance() {
+        VectorKernels k = shared;
+        if (k == null) {
+            synchronized (VectorKernels.class) {
+                if (shared == null) shared = new VectorKernels(configuredThreads());
+                k = shared;
+            }
+        }
+        return k;
+    }
+
+    /** {@code -Djtc.threads}, else the available processors (one per core on the machines we target). */
+    static int configuredThreads() {
+        String s = System.getProperty("jtc.threads");
+        if (s == null || s.isBlank()) return Math.max(1, Runtime.getRuntime().availableProcessors());
+        try {
+            int t = Integer.parseInt(s.trim());
+            if (t >= 1) return t;
+        } catch (NumberFormatException ignored) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException("-Djtc.threads must be a positive whole number of kernel threads, got \""
+                + s + "\".");
+    }
+
+    int threads() {
+        return pool.size();
+    }
+
+    @Override
+    public PackedWeights pack(MemorySegment w, int k, int n, WeightLayout layout) {
+        return VectorPacked.of(w, k, n, layout);
+    }
+
+    @Override
+    public void matmul(MemorySegment a, long aOff, int lda, int m, PackedWeights w, MemorySegment bias,
+                       MemorySegment c, long cOff, int ldc) {
+        if (!(w instanceof VectorPacked vp)) {
+            throw new IllegalArgumentException("matmul: the weights were packed by another Kernels implementation ("
+                    + w.getClass().getSimpleName() + "); pack them with the vector kernels.");
+        }
+        matmul.matmul(a, aOff, lda, m, vp, bias, c, cOff, ldc);
+    }
+
+    @Override
+    public void layerNorm(MemorySegment x, long xOff, MemorySegment out, long outOff, int rows, int d,
+                          MemorySegment gamma, MemorySegment beta, float eps) {
+        KernelChecks.layerNorm(x, xOff, out, outOff, rows, d, gamma, beta);
+        int body = S.loopBound(d);
+        VectorMask<Float> tail = S.indexInRange(body, d);
+        for (int r = 0; r < rows; r++) {
+            long xb = (xOff + (long) r * d) * Float.BYTES, ob = (outOff + (long) r * d) * Float.BYTES;
+            // Two passes, as PyTorch: the mean first, then the mean square deviation from it.
+            FloatVector s0 = FloatVector.zero(S), s1 = s0;
+            int i = 0;
+            for (; i + L < body; i += 2 * L) {
+                s0 = s0.add(FloatVector.fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE));
+                s1 = s1.add(FloatVector.fromMemorySegment(S, x, xb + (long) (i + L) * Float.BYTES, NATIVE));
+            }
+            for (; i < body; i += L) s0 = s0.add(FloatVector.fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE));
+            if (body < d) s1 = s1.add(FloatVector.fromMemorySegment(S, x, xb + (long) body * Float.BYTES, NATIVE, tail));
+            float mean = s0.add(s1).reduceLanes(VectorOperators.ADD) / d;
+            FloatVector mv = FloatVector.broadcast(S, mean);
+            FloatVector q0 = FloatVector.zero(S), q1 = q0;
+            for (i = 0; i + L < body; i += 2 * L) {
+                FloatVector t0 = FloatVector.fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE).sub(mv);
+                FloatVector t1 = FloatVector.fromMemorySegment(S, x, xb + (long) (i + L) * Float.BYTES, NATIVE).sub(mv);
+                q0 = t0.fma(t0, q0);
+                q1 = t1.fma(t1, q1);
+            }
+            for (; i < body; i += L) {
+                FloatVector t0 = FloatVector.fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE).sub(mv);
+                q0 = t0.fma(t0, q0);
+            }
+            if (body < d) {
+                FloatVector t1 = FloatVector.fromMemorySegment(S, x, xb + (long) body * Float.BYTES, NATIVE, tail)
+                        .sub(mv, tail);
+                q1 = t1.fma(t1, q1);
+            }
+            float var = q0.add(q1).reduceLanes(VectorOperators.ADD) / d;
+            FloatVector inv = FloatVector.broadcast(S, (float) (1.0 / Math.sqrt(var + eps)));
+            for (i = 0; i < body; i += L) {
+                long e = (long) i * Float.BYTES;
+                FloatVector t = FloatVector.fromMemorySegment(S, x, xb + e, NATIVE).sub(mv).mul(inv);
+                t.fma(FloatVector.fromMemorySegment(S, gamma, e, NATIVE), FloatVector.fromMemorySegment(S, beta, e, NATIVE))
+                        .intoMemorySegment(out, ob + e, NATIVE);
+            }
+            if (body < d) {
+                long e = (long) body * Float.BYTES;
+                FloatVector t = FloatVector.fromMemorySegment(S, x, xb + e, NATIVE, tail).sub(mv).mul(inv);
+                t.fma(FloatVector.fromMemorySegment(S, gamma, e, NATIVE, tail),
+                        FloatVector.fromMemorySegment(S, beta, e, NATIVE, tail)).intoMemorySegment(out, ob + e, NATIVE, tail);
+            }
+        }
+    }
+
+    @Override
+    public void gelu(MemorySegment x, long off, long n, Activation form) {
+        KernelChecks.range(x, off, n, "gelu");
+        if (form == null) throw new IllegalArgumentException("gelu: the form must be GELU_ERF or GELU_TANH, got null.");
+        long body = n - n % L;
+        long i = 0;
+        boolean tanh = form == Activation.GELU_TANH;
+        for (; i < body; i += L) {
+            long b = (off + i) * Float.BYTES;
+            FloatVector v = FloatVector.fromMemorySegment(S, x, b, NATIVE);
+            (tanh ? geluTanh(v) : geluErf(v)).intoMemorySegment(x, b, NATIVE);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(0, (int) (n - i));
+            long b = (off + i) * Float.BYTES;
+            FloatVector v = FloatVector.fromMemorySegment(S, x, b, NATIVE, m);
+            (tanh ? geluTanh(v) : geluErf(v)).intoMemorySegment(x, b, NATIVE, m);
+        }
+    }
+
+    /**
+     * {@code 0.5·x·(1 + tanh(u))} with {@code u = √(2/π)(x + 0.044715x³)}, computed as the identical
+     * {@code x / (1 + e^{−2u})}: one exp, no cancellation for negative x, exact limits at ±large x.
+     * NaN stays NaN; −∞ gives NaN, as PyTorch's formula does.
+     */
+    static FloatVector geluTanh(FloatVector x) {
+        FloatVector x3 = x.mul(x).mul(x);
+        FloatVector u2 = x3.mul(0.044715f).add(x).mul(-2f * SQRT_2_OVER_PI);
+        return x.div(u2.lanewise(VectorOperators.EXP).add(1f));
+    }
+
+    /**
+     * {@code x·Φ(x)} with {@code Φ(x) = erfc(−x/√2)/2}. erfc(z) for z ≥ 0 by the Chebyshev fit of Press et
+     * al., Numerical Recipes in C (2nd ed., §6.2, {@code erfcc}): {@code t·exp(−z² + P(t))},
+     * {@code t = 1/(1 + z/2)}, fractional error below 1.2e-7 for every z; for x > 0 it is used as
+     * {@code 1 − erfc(z)/2}, which keeps a relative error near float precision across the whole line.
+     */
+    static FloatVector geluErf(FloatVector x) {
+        FloatVector z = x.abs().mul(SQRT_HALF);
+        FloatVector t = FloatVector.broadcast(S, 1f).div(z.fma(0.5f, 1f));
+        FloatVector p = t.fma(0.17087277f, -0.82215223f);
+        p = p.mul(t).add(1.48851587f);
+        p = p.mul(t).add(-1.13520398f);
+        p = p.mul(t).add(0.27886807f);
+        p = p.mul(t).add(-0.18628806f);
+        p = p.mul(t).add(0.09678418f);
+        p = p.mul(t).add(0.37409196f);
+        p = p.mul(t).add(1.00002368f);
+        p = p.mul(t).add(-1.26551223f);
+        FloatVector erfc = t.mul(p.sub(z.mul(z)).lanewise(VectorOperators.EXP));
+        FloatVector halfErfc = erfc.mul(0.5f);
+        FloatVector phi = halfErfc.neg().add(1f).blend(halfErfc, x.compare(VectorOperators.LT, 0f));
+        return x.mul(phi);
+    }
+
+    @Override
+    public void add(MemorySegment dst, long dstOff, MemorySegment src, long srcOff, long n) {
+        KernelChecks.range(dst, dstOff, n, "add destination");
+        KernelChecks.range(src, srcOff, n, "add source");
+        long body = n - n % L, i = 0;
+        for (; i < body; i += L) {
+            long d = (dstOff + i) * Float.BYTES, s = (srcOff + i) * Float.BYTES;
+            FloatVector.fromMemorySegment(S, dst, d, NATIVE).add(FloatVector.fromMemorySegment(S, src, s, NATIVE))
+                    .intoMemorySegment(dst, d, NATIVE);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(0, (int) (n - i));
+            long d = (dstOff + i) * Float.BYTES, s = (srcOff + i) * Float.BYTES;
+            FloatVector.fromMemorySegment(S, dst, d, NATIVE, m).add(FloatVector.fromMemorySegment(S, src, s, NATIVE, m))
+                    .intoMemorySegment(dst, d, NATIVE, m);
+        }
+    }
+
+    @Override
+    public void softmax(MemorySegment x, long off, int n) {
+        KernelChecks.range(x, off, n, "softmax");
+        softmaxInPlace(x, off * Float.BYTES, n);
+    }
+
+    /** Softmax of {@code n} floats at byte offset {@code base}: max-subtract, exp, one multiply by 1/sum. */
+    static void softmaxInPlace(MemorySegment x, long base, int n) {
+        if (n == 0) return;
+        int body = S.loopBound(n);
+        VectorMask<Float> tail = S.indexInRange(body, n);
+        FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < body; i += L) mx = mx.max(FloatVector.fromMemorySegment(S, x, base + (long) i * Float.BYTES, NATIVE));
+        float max = mx.reduceLanes(VectorOperators.MAX);
+        if (body < n) {
+            max = Math.max(max, FloatVector.fromMemorySegment(S, x, base + (long) body * Float.BYTES, NATIVE, tail)
+                    .reduceLanes(VectorOperators.MAX, tail));
+        }
+        FloatVector mv = FloatVector.broadcast(S, max);
+        FloatVector sum = FloatVector.zero(S);
+        for (int i = 0; i < body; i += L) {
+            long b = base + (long) i * Float.BYTES;
+            FloatVector e = FloatVector.fromMemorySegment(S, x, b, NATIVE).sub(mv).lanewise(VectorOperators.EXP);
+            sum = sum.add(e);
+            e.intoMemorySegment(x, b, NATIVE);
+        }
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        if (body < n) {
+            long b = base + (long) body * Float.BYTES;
+            FloatVector e = FloatVector.fromMemorySegment(S, x, b, NATIVE, tail).sub(mv).lanewise(VectorOperators.EXP);
+            total += e.reduceLanes(VectorOperators.ADD, tail);
+            e.intoMemorySegment(x, b, NATIVE, tail);
+        }
+        FloatVector inv = FloatVector.broadcast(S, 1f / total);
+        for (int i = 0; i < body; i += L) {
+            long b = base + (long) i * Float.BYTES;
+            FloatVector.fromMemorySegment(S, x, b, NATIVE).mul(inv).intoMemorySegment(x, b, NATIVE);
+        }
+        if (body < n) {
+            long b = base + (long) body * Float.BYTES;
+            FloatVector.fromMemorySegment(S, x, b, NATIVE, tail).mul(inv).intoMemorySegment(x, b, NATIVE, tail);
+        }
+    }
+
+    @Override
+    public void attention(MemorySegment q, long qOff, int ldq, MemorySegment k, long kOff, int ldk,
+                          MemorySegment v, long vOff, int ldv, int tq, int tk, int heads, int headSize,
+                          float scale, boolean causal, int validKeys,
+                          MemorySegment out, long oOff, int ldo, MemorySegment scratch) {
+        KernelChecks.attention(q, qOff, ldq, k, kOff, ldk, v, vOff, ldv, tq, tk, heads, headSize, validKeys,
+                out, oOff, ldo, scratch, 0);
+        attention.attention(q, qOff, ldq, k, kOff, ldk, v, vOff, ldv, tq, tk, heads, headSize, scale, causal,
+                validKeys, out, oOff, ldo);
+    }
+
+    /** The vector attention keeps its own per-thread scratch (it runs heads on the whole team). */
+    @Override
+    public long attentionScratchFloats(int tq, int tk, int headSize) {
+        return 0;
+    }
+}

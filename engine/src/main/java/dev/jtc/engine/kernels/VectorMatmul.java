@@ -1,0 +1,348 @@
+package dev.jtc.engine.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Matrix multiply in the BLIS style: B (weights) packed once into panels of 4 vectors, A packed
+ * per call into slivers of {@link #MR} rows, a 6×4-vector register tile, K blocked at {@link #KC}
+ * and M at {@link #MC} so the A block stays in L2 while each B panel block streams through it.
+ * Threads split the column panels (or, with fewer panels than threads, the row slivers); every
+ * output element is one fma chain in k order whatever the split, so results do not depend on
+ * the thread count, and the one-row path (GEMV) gives the same bits as the tiled path.
+ */
+final class VectorMatmul {
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    static final int MR = 6;
+    static final int NR = 4 * L;
+    static final int KC = 256;
+    static final int MC = 32 * MR;
+    /** Below this many multiply-adds, waking the team costs more than it saves. */
+    private static final long PARALLEL_MIN_MACS = 1L << 17;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+    /** Per-thread packing space, allocated once per thread (the A row buffer grows with k). */
+    static final class Buffers {
+        final float[] aPack = new float[MC * KC];
+        // Off-heap like the engine's activations, so the tile's loads and stores see one segment kind.
+        final MemorySegment tile = Arena.ofAuto().allocate((long) MR * NR * Float.BYTES, 64);
+        float[] row = new float[1024];
+
+        float[] row(int k) {
+            if (row.length < k) row = new float[k];
+            return row;
+        }
+    }
+
+    private static final ThreadLocal<Buffers> CALLER = ThreadLocal.withInitial(Buffers::new);
+
+    /** The arguments of the call the team is working on; only touched while holding the pool. */
+    private final class Call implements WorkerPool.Job {
+        MemorySegment a, bias, c;
+        long aOff, cOff;
+        int lda, ldc, m;
+        VectorPacked w;
+
+        @Override
+        public void run(int member, int members) {
+            Buffers buf = member == 0 ? CALLER.get() : workerBuffers[member];
+            share(a, aOff, lda, m, w, bias, c, cOff, ldc, member, members, buf);
+        }
+    }
+
+    private final WorkerPool pool;
+    private final Buffers[] workerBuffers;
+    private final Call call = new Call();
+
+    VectorMatmul(WorkerPool pool) {
+        this.pool = pool;
+        this.workerBuffers = new Buffers[pool.size()];
+        for (int i = 1; i < pool.size(); i++) workerBuffers[i] = new Buffers();
+    }
+
+    void matmul(MemorySegment a, long aOff, int lda, int m, VectorPacked w, MemorySegment bias,
+                MemorySegment c, long cOff, int ldc) {
+        KernelChecks.matmul(a, aOff, lda, m, w.k, w.n, bias, c, cOff, ldc);
+        if (m == 0) return;
+        if (pool.size() > 1 && (long) m * w.k * w.n >= PARALLEL_MIN_MACS
+                && pool.reaches(a) && pool.reaches(c) && pool.reaches(bias) && pool.tryAcquire()) {
+            Call j = call;
+            try {
+                j.a = a; j.aOff = aOff; j.lda = lda; j.m = m; j.w = w; j.bias = bias;
+                j.c = c; j.cOff = cOff; j.ldc = ldc;
+                pool.run(j);
+            } finally {
+                j.a = null; j.c = null; j.bias = null; j.w = null;
+                pool.release();
+            }
+            return;
+        }
+        share(a, aOff, lda, m, w, bias, c, cOff, ldc, 0, 1, CALLER.get());
+    }
+
+    /** Member {@code member} of {@code members} computes its part of C. */
+    static void share(MemorySegment a, long aOff, int lda, int m, VectorPacked w, MemorySegment bias,
+                      MemorySegment c, long cOff, int ldc, int member, int members, Buffers buf) {
+        int panels = w.panelCount;
+        if (m == 1 || panels >= members) {
+            int p0 = (int) ((long) panels * member / members), p1 = (int) ((long) panels * (member + 1) / members);
+            if (p0 >= p1) return;
+            if (m == 1) gemv(a, aOff, w, bias, c, cOff, p0, p1, buf);
+            else blocked(a, aOff, lda, 0, m, w, bias, c, cOff, ldc, p0, p1, buf);
+        } else {
+            int slivers = (m + MR - 1) / MR;
+            int s0 = (int) ((long) slivers * member / members), s1 = (int) ((long) slivers * (member + 1) / members);
+            if (s0 >= s1) return;
+            blocked(a, aOff, lda, s0 * MR, Math.min(m, s1 * MR), w, bias, c, cOff, ldc, 0, panels, buf);
+        }
+    }
+
+    /** Rows {@code r0..r1-1} and column panels {@code p0..p1-1} of C. */
+    static void blocked(MemorySegment a, long aOff, int lda, int r0, int r1, VectorPacked w, MemorySegment bias,
+                        MemorySegment c, long cOff, int ldc, int p0, int p1, Buffers buf) {
+        int k = w.k, n = w.n;
+        float[] bp = w.panels, ap = buf.aPack;
+        long ldcBytes = (long) ldc * Float.BYTES;
+        for (int ic = r0; ic < r1; ic += MC) {
+            int mc = Math.min(MC, r1 - ic);
+            int slivers = (mc + MR - 1) / MR;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packA(a, aOff, lda, ic, mc, pc, kc, ap);
+                int init = pc > 0 ? 2 : bias != null ? 1 : 0;
+                for (int p = p0; p < p1; p++) {
+                    int col0 = p * NR, cols = Math.min(NR, n - col0);
+                    int bBase = (p * k + pc) * NR;
+                    for (int s = 0; s < slivers; s++) {
+                        int row0 = ic + s * MR, rows = Math.min(MR, r1 - row0);
+                        int aBase = s * MR * kc;
+                        long cByte = (cOff + (long) row0 * ldc + col0) * Float.BYTES;
+                        if (rows == MR && cols == NR) {
+                            tile(ap, aBase, bp, bBase, kc, c, cByte, ldcBytes, init, bias, (long) col0 * Float.BYTES);
+                        } else {
+                            edgeTile(ap, aBase, bp, bBase, kc, c, cOff + (long) row0 * ldc + col0, ldc, rows, cols,
+                                    init, bias, col0, buf);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** A partial tile (last rows or last panel) goes through a full-size tile buffer, then back. */
+    private static void edgeTile(float[] ap, int aBase, float[] bp, int bBase, int kc, MemorySegment c, long cElem,
+                                 int ldc, int rows, int cols, int init, MemorySegment bias, int col0, Buffers buf) {
+        MemorySegment t = buf.tile;
+        long rowBytes = (long) NR * Float.BYTES, bytes = (long) cols * Float.BYTES;
+        t.fill((byte) 0);
+        if (init == 2) {
+            for (int r = 0; r < rows; r++) MemorySegment.copy(c, (cElem + (long) r * ldc) * Float.BYTES, t, r * rowBytes, bytes);
+        } else if (init == 1) {
+            for (int r = 0; r < rows; r++) MemorySegment.copy(bias, (long) col0 * Float.BYTES, t, r * rowBytes, bytes);
+        }
+        tile(ap, aBase, bp, bBase, kc, t, 0, rowBytes, 2, null, 0);
+        for (int r = 0; r < rows; r++) MemorySegment.copy(t, r * rowBytes, c, (cElem + (long) r * ldc) * Float.BYTES, bytes);
+    }
+
+    /** A[ic.., pc..] as slivers: sliver s holds, for each kk, its 6 rows side by side; missing rows are zero. */
+    static void packA(MemorySegment a, long aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+        int slivers = (mc + MR - 1) / MR;
+        for (int s = 0; s < slivers; s++) {
+            int base = s * MR * kc;
+            for (int r = 0; r < MR; r++) {
+                int row = s * MR + r;
+                if (row < mc) {
+                    long src = aOff + (long) (ic + row) * lda + pc;
+                    for (int kk = 0; kk < kc; kk++) ap[base + kk * MR + r] = a.getAtIndex(F, src + kk);
+                } else {
+                    for (int kk = 0; kk < kc; kk++) ap[base + kk * MR + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /** One row (a decode step): stream the panels once, two at a time for eight independent fma chains. */
+    static void gemv(MemorySegment a, long aOff, VectorPacked w, MemorySegment bias, MemorySegment c, long cOff,
+                     int p0, int p1, Buffers buf) {
+        int k = w.k, n = w.n;
+        float[] x = buf.row(k), bp = w.panels;
+        MemorySegment.copy(a, F, aOff * Float.BYTES, x, 0, k);
+        int p = p0;
+        for (; p + 1 < p1 && (p + 2) * NR <= n; p += 2) {
+            int col0 = p * NR;
+            FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
+            if (bias != null) {
+                long bb = (long) col0 * Float.BYTES;
+                c0 = FloatVector.fromMemorySegment(S, bias, bb, NATIVE);
+                c1 = FloatVector.fromMemorySegment(S, bias, bb + 4L * L, NATIVE);
+                c2 = FloatVector.fromMemorySegment(S, bias, bb + 8L * L, NATIVE);
+                c3 = FloatVector.fromMemorySegment(S, bias, bb + 12L * L, NATIVE);
+                c4 = FloatVector.fromMemorySegment(S, bias, bb + 16L * L, NATIVE);
+                c5 = FloatVector.fromMemorySegment(S, bias, bb + 20L * L, NATIVE);
+                c6 = FloatVector.fromMemorySegment(S, bias, bb + 24L * L, NATIVE);
+                c7 = FloatVector.fromMemorySegment(S, bias, bb + 28L * L, NATIVE);
+            } else {
+                c0 = c1 = c2 = c3 = c4 = c5 = c6 = c7 = FloatVector.zero(S);
+            }
+            int b0 = p * k * NR, b1 = (p + 1) * k * NR;
+            for (int kk = 0; kk < k; kk++) {
+                FloatVector av = FloatVector.broadcast(S, x[kk]);
+                int o0 = b0 + kk * NR, o1 = b1 + kk * NR;
+                c0 = av.fma(FloatVector.fromArray(S, bp, o0), c0);
+                c1 = av.fma(FloatVector.fromArray(S, bp, o0 + L), c1);
+                c2 = av.fma(FloatVector.fromArray(S, bp, o0 + 2 * L), c2);
+                c3 = av.fma(FloatVector.fromArray(S, bp, o0 + 3 * L), c3);
+                c4 = av.fma(FloatVector.fromArray(S, bp, o1), c4);
+                c5 = av.fma(FloatVector.fromArray(S, bp, o1 + L), c5);
+                c6 = av.fma(FloatVector.fromArray(S, bp, o1 + 2 * L), c6);
+                c7 = av.fma(FloatVector.fromArray(S, bp, o1 + 3 * L), c7);
+            }
+            long cb = (cOff + col0) * Float.BYTES;
+            c0.intoMemorySegment(c, cb, NATIVE);
+            c1.intoMemorySegment(c, cb + 4L * L, NATIVE);
+            c2.intoMemorySegment(c, cb + 8L * L, NATIVE);
+            c3.intoMemorySegment(c, cb + 12L * L, NATIVE);
+            c4.intoMemorySegment(c, cb + 16L * L, NATIVE);
+            c5.intoMemorySegment(c, cb + 20L * L, NATIVE);
+            c6.intoMemorySegment(c, cb + 24L * L, NATIVE);
+            c7.intoMemorySegment(c, cb + 28L * L, NATIVE);
+        }
+        for (; p < p1; p++) {
+            int col0 = p * NR;
+            VectorMask<Float> m0 = S.indexInRange(col0, n), m1 = S.indexInRange(col0 + L, n),
+                    m2 = S.indexInRange(col0 + 2 * L, n), m3 = S.indexInRange(col0 + 3 * L, n);
+            FloatVector c0, c1, c2, c3;
+            if (bias != null) {
+                long bb = (long) col0 * Float.BYTES;
+                c0 = FloatVector.fromMemorySegment(S, bias, bb, NATIVE, m0);
+                c1 = FloatVector.fromMemorySegment(S, bias, bb + 4L * L, NATIVE, m1);
+                c2 = FloatVector.fromMemorySegment(S, bias, bb + 8L * L, NATIVE, m2);
+                c3 = FloatVector.fromMemorySegment(S, bias, bb + 12L * L, NATIVE, m3);
+            } else {
+                c0 = c1 = c2 = c3 = FloatVector.zero(S);
+            }
+            int b0 = p * k * NR;
+            for (int kk = 0; kk < k; kk++) {
+                FloatVector av = FloatVector.broadcast(S, x[kk]);
+                int o0 = b0 + kk * NR;
+                c0 = av.fma(FloatVector.fromArray(S, bp, o0), c0);
+                c1 = av.fma(FloatVector.fromArray(S, bp, o0 + L), c1);
+                c2 = av.fma(FloatVector.fromArray(S, bp, o0 + 2 * L), c2);
+                c3 = av.fma(FloatVector.fromArray(S, bp, o0 + 3 * L), c3);
+            }
+            long cb = (cOff + col0) * Float.BYTES;
+            c0.intoMemorySegment(c, cb, NATIVE, m0);
+            c1.intoMemorySegment(c, cb + 4L * L, NATIVE, m1);
+            c2.intoMemorySegment(c, cb + 8L * L, NATIVE, m2);
+            c3.intoMemorySegment(c, cb + 12L * L, NATIVE, m3);
+        }
+    }
+
+    /**
+     * The register tile: C[6 × 4 vectors] (=/+=) A-sliver · B-panel over {@code kc} steps, 24 accumulators
+     * and one fma chain per element in k order (so every path gives the same bits). {@code init}: 0 starts
+     * from zero, 1 from the bias row at {@code biasByte}, 2 from the current C tile.
+     */
+    static void tile(float[] ap, int aBase, float[] bp, int bBase, int kc,
+                     MemorySegment c, long cByte, long ldcBytes, int init, MemorySegment bias, long biasByte) {
+        FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33, c40, c41, c42, c43, c50, c51, c52, c53;
+        if (init == 2) {
+            c00 = FloatVector.fromMemorySegment(S, c, cByte + 0 * ldcBytes + 0L * L, NATIVE);
+            c01 = FloatVector.fromMemorySegment(S, c, cByte + 0 * ldcBytes + 4L * L, NATIVE);
+            c02 = FloatVector.fromMemorySegment(S, c, cByte + 0 * ldcBytes + 8L * L, NATIVE);
+            c03 = FloatVector.fromMemorySegment(S, c, cByte + 0 * ldcBytes + 12L * L, NATIVE);
+            c10 = FloatVector.fromMemorySegment(S, c, cByte + 1 * ldcBytes + 0L * L, NATIVE);
+            c11 = FloatVector.fromMemorySegment(S, c, cByte + 1 * ldcBytes + 4L * L, NATIVE);
+            c12 = FloatVector.fromMemorySegment(S, c, cByte + 1 * ldcBytes + 8L * L, NATIVE);
+            c13 = FloatVector.fromMemorySegment(S, c, cByte + 1 * ldcBytes + 12L * L, NATIVE);
+            c20 = FloatVector.fromMemorySegment(S, c, cByte + 2 * ldcBytes + 0L * L, NATIVE);
+            c21 = FloatVector.fromMemorySegment(S, c, cByte + 2 * ldcBytes + 4L * L, NATIVE);
+            c22 = FloatVector.fromMemorySegment(S, c, cByte + 2 * ldcBytes + 8L * L, NATIVE);
+            c23 = FloatVector.fromMemorySegment(S, c, cByte + 2 * ldcBytes + 12L * L, NATIVE);
+            c30 = FloatVector.fromMemorySegment(S, c, cByte + 3 * ldcBytes + 0L * L, NATIVE);
+            c31 = FloatVector.fromMemorySegment(S, c, cByte + 3 * ldcBytes + 4L * L, NATIVE);
+            c32 = FloatVector.fromMemorySegment(S, c, cByte + 3 * ldcBytes + 8L * L, NATIVE);
+            c33 = FloatVector.fromMemorySegment(S, c, cByte + 3 * ldcBytes + 12L * L, NATIVE);
+            c40 = FloatVector.fromMemorySegment(S, c, cByte + 4 * ldcBytes + 0L * L, NATIVE);
+            c41 = FloatVector.fromMemorySegment(S, c, cByte + 4 * ldcBytes + 4L * L, NATIVE);
+            c42 = FloatVector.fromMemorySegment(S, c, cByte + 4 * ldcBytes + 8L * L, NATIVE);
+            c43 = FloatVector.fromMemorySegment(S, c, cByte + 4 * ldcBytes + 12L * L, NATIVE);
+            c50 = FloatVector.fromMemorySegment(S, c, cByte + 5 * ldcBytes + 0L * L, NATIVE);
+            c51 = FloatVector.fromMemorySegment(S, c, cByte + 5 * ldcBytes + 4L * L, NATIVE);
+            c52 = FloatVector.fromMemorySegment(S, c, cByte + 5 * ldcBytes + 8L * L, NATIVE);
+            c53 = FloatVector.fromMemorySegment(S, c, cByte + 5 * ldcBytes + 12L * L, NATIVE);
+        } else if (init == 1) {
+            FloatVector z0 = FloatVector.fromMemorySegment(S, bias, biasByte + 0L * L, NATIVE);
+            FloatVector z1 = FloatVector.fromMemorySegment(S, bias, biasByte + 4L * L, NATIVE);
+            FloatVector z2 = FloatVector.fromMemorySegment(S, bias, biasByte + 8L * L, NATIVE);
+            FloatVector z3 = FloatVector.fromMemorySegment(S, bias, biasByte + 12L * L, NATIVE);
+            c00 = z0; c01 = z1; c02 = z2; c03 = z3;
+            c10 = z0; c11 = z1; c12 = z2; c13 = z3;
+            c20 = z0; c21 = z1; c22 = z2; c23 = z3;
+            c30 = z0; c31 = z1; c32 = z2; c33 = z3;
+            c40 = z0; c41 = z1; c42 = z2; c43 = z3;
+            c50 = z0; c51 = z1; c52 = z2; c53 = z3;
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c02 = z; c03 = z;
+            c10 = z; c11 = z; c12 = z; c13 = z;
+            c20 = z; c21 = z; c22 = z; c23 = z;
+            c30 = z; c31 = z; c32 = z; c33 = z;
+            c40 = z; c41 = z; c42 = z; c43 = z;
+            c50 = z; c51 = z; c52 = z; c53 = z;
+        }
+        for (int p = 0; p < kc; p++) {
+            int bo = bBase + p * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo + 0 * L);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bo + 3 * L);
+            int ao = aBase + p * MR;
+            FloatVector a0 = FloatVector.broadcast(S, ap[ao + 0]);
+            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02); c03 = a0.fma(b3, c03);
+            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12); c13 = a1.fma(b3, c13);
+            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22); c23 = a2.fma(b3, c23);
+            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32); c33 = a3.fma(b3, c33);
+            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41); c42 = a4.fma(b2, c42); c43 = a4.fma(b3, c43);
+            FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52); c53 = a5.fma(b3, c53);
+        }
+        c00.intoMemorySegment(c, cByte + 0 * ldcBytes + 0L * L, NATIVE);
+        c01.intoMemorySegment(c, cByte + 0 * ldcBytes + 4L * L, NATIVE);
+        c02.intoMemorySegment(c, cByte + 0 * ldcBytes + 8L * L, NATIVE);
+        c03.intoMemorySegment(c, cByte + 0 * ldcBytes + 12L * L, NATIVE);
+        c10.intoMemorySegment(c, cByte + 1 * ldcBytes + 0L * L, NATIVE);
+        c11.intoMemorySegment(c, cByte + 1 * ldcBytes + 4L * L, NATIVE);
+        c12.intoMemorySegment(c, cByte + 1 * ldcBytes + 8L * L, NATIVE);
+        c13.intoMemorySegment(c, cByte + 1 * ldcBytes + 12L * L, NATIVE);
+        c20.intoMemorySegment(c, cByte + 2 * ldcBytes + 0L * L, NATIVE);
+        c21.intoMemorySegment(c, cByte + 2 * ldcBytes + 4L * L, NATIVE);
+        c22.intoMemorySegment(c, cByte + 2 * ldcBytes + 8L * L, NATIVE);
+        c23.intoMemorySegment(c, cByte + 2 * ldcBytes + 12L * L, NATIVE);
+        c30.intoMemorySegment(c, cByte + 3 * ldcBytes + 0L * L, NATIVE);
+        c31.intoMemorySegment(c, cByte + 3 * ldcBytes + 4L * L, NATIVE);
+        c32.intoMemorySegment(c, cByte + 3 * ldcBytes + 8L * L, NATIVE);
+        c33.intoMemorySegment(c, cByte + 3 * ldcBytes + 12L * L, NATIVE);
+        c40.intoMemorySegment(c, cByte + 4 * ldcBytes + 0L * L, NATIVE);
+        c41.intoMemorySegment(c, cByte + 4 * ldcBytes + 4L * L, NATIVE);
+        c42.intoMemorySegment(c, cByte + 4 * ldcBytes + 8L * L, NATIVE);
+        c43.intoMemorySegment(c, cByte + 4 * ldcBytes + 12L * L, NATIVE);
+        c50.intoMemorySegment(c, cByte + 5 * ldcBytes + 0L * L, NATIVE);
+        c51.intoMemorySegment(c, cByte + 5 * ldcBytes + 4L * L, NATIVE);
+        c52.intoMemorySegment(c, cByte + 5 * ldcBytes + 8L * L, NATIVE);
+        c53.intoMemorySegment(c, cByte + 5 * ldcBytes + 12L * L, NATIVE);
+    }
+}

@@ -1,0 +1,130 @@
+package dev.jtc.engine.kernels;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A fixed team of persistent threads for the kernels: the caller is member 0, {@code size − 1}
+ * daemon workers are the rest. Between jobs a worker spins briefly (a forward pass issues the next
+ * matmul within microseconds) and then parks, so an idle engine costs no CPU.
+ *
+ * <p>One job at a time: a second caller that finds the team busy gets {@code false} from
+ * {@link #tryAcquire} and does its work alone, on its own thread, rather than waiting.
+ */
+final class WorkerPool {
+
+    /** Work split by member: {@code member} in {@code 0 .. members-1}. Must not throw for valid arguments. */
+    interface Job {
+        void run(int member, int members);
+    }
+
+    private static final long SPIN_NANOS = 200_000;
+
+    private final int size;
+    private final Thread[] threads;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile Job job;
+    private volatile long generation;
+    private final java.util.concurrent.atomic.AtomicIntegerArray sleeping;
+    private volatile Throwable failure;
+
+    WorkerPool(int size) {
+        if (size < 1) throw new IllegalArgumentException("the kernel thread count must be at least 1, got " + size + ".");
+        this.size = size;
+        this.threads = new Thread[size - 1];
+        this.sleeping = new java.util.concurrent.atomic.AtomicIntegerArray(Math.max(1, size - 1));
+        for (int i = 1; i < size; i++) {
+            int member = i;
+            Thread t = new Thread(() -> loop(member), "jtc-kernel-" + i);
+            t.setDaemon(true);
+            threads[i - 1] = t;
+            t.start();
+        }
+    }
+
+    int size() {
+        return size;
+    }
+
+    /**
+     * Whether the workers may touch {@code s}: a segment of a confined arena belongs to its owner thread
+     * alone, so work on it stays on the caller (correct, but on one core).
+     */
+    boolean reaches(MemorySegment s) {
+        return s == null || threads.length == 0 || s.isAccessibleBy(threads[0]);
+    }
+
+    /** Claims the team for one job; false when another thread holds it (that caller then works alone). */
+    boolean tryAcquire() {
+        return lock.tryLock();
+    }
+
+    void release() {
+        lock.unlock();
+    }
+
+    /** Runs {@code j} on every member and returns when all are done; the caller must hold the team. */
+    void run(Job j) {
+        if (size == 1) {
+            j.run(0, 1);
+            return;
+        }
+        failure = null;
+        job = j;
+        pending.set(size - 1);
+        generation = generation + 1; // the volatile write that publishes the job to the workers
+        for (int i = 0; i < threads.length; i++) {
+            if (sleeping.get(i) != 0) LockSupport.unpark(threads[i]);
+        }
+        Throwable own = null;
+        try {
+            j.run(0, size);
+        } catch (Throwable t) {
+            own = t;
+        }
+        awaitWorkers();
+        job = null;
+        Throwable f = own != null ? own : failure;
+        if (f instanceof RuntimeException re) throw re;
+        if (f instanceof Error e) throw e;
+        if (f != null) throw new IllegalStateException("a kernel worker failed", f);
+    }
+
+    private void awaitWorkers() {
+        long start = System.nanoTime();
+        while (pending.get() != 0) {
+            if (System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
+            else Thread.yield();
+        }
+    }
+
+    private void loop(int member) {
+        long seen = 0;
+        int slot = member - 1;
+        while (true) {
+            long start = System.nanoTime();
+            int spins = 0;
+            while (generation == seen) {
+                if ((++spins & 63) != 0 || System.nanoTime() - start < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                sleeping.set(slot, 1);
+                if (generation == seen) LockSupport.park(this);
+                sleeping.set(slot, 0);
+            }
+            seen = generation;
+            Job j = job;
+            try {
+                j.run(member, size);
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                pending.decrementAndGet();
+            }
+        }
+    }
+}
