@@ -80,23 +80,30 @@ public final class Tokenizers {
         Path config = vocabTxt.resolveSibling("tokenizer_config.json");
         Boolean lowercase = options.lowercase();
         Integer maxLength = options.maxLength();
+        Boolean stripAccents = null;
+        boolean chinese = true;
         if (Files.isRegularFile(config)) {
             JsonNode c = readJson(config);
             if (lowercase == null && c.path("do_lower_case").isBoolean()) lowercase = c.get("do_lower_case").booleanValue();
+            if (c.path("strip_accents").isBoolean()) stripAccents = c.get("strip_accents").booleanValue();
+            chinese = c.path("tokenize_chinese_chars").asBoolean(true);
             if (maxLength == null) maxLength = modelMaxLength(c);
         }
         if (lowercase == null) lowercase = !hasUpperCase(ids.keySet());
-        return wordPiece(ids, lowercase, maxLength == null ? BERT_MAX_LENGTH : maxLength, vocabTxt.toString());
+        var normalization = new BertWordSplitter.Options(true, chinese, stripAccents == null ? lowercase : stripAccents, lowercase);
+        return wordPiece(ids, normalization, maxLength == null ? BERT_MAX_LENGTH : maxLength, vocabTxt.toString());
     }
 
     /** A WordPiece tokenizer from a vocab.txt on the class path or in memory. */
     public static WordPieceTokenizer wordPiece(InputStream vocabTxt, String name, TokenizerOptions options) {
         Map<String, Integer> ids = readVocabTxt(vocabTxt, name);
         boolean lowercase = options.lowercase() != null ? options.lowercase() : !hasUpperCase(ids.keySet());
-        return wordPiece(ids, lowercase, options.maxLength() == null ? BERT_MAX_LENGTH : options.maxLength(), name);
+        return wordPiece(ids, new BertWordSplitter.Options(true, true, lowercase, lowercase),
+                options.maxLength() == null ? BERT_MAX_LENGTH : options.maxLength(), name);
     }
 
-    private static WordPieceTokenizer wordPiece(Map<String, Integer> ids, boolean lowercase, int maxLength, String source) {
+    private static WordPieceTokenizer wordPiece(Map<String, Integer> ids, BertWordSplitter.Options normalization,
+                                                int maxLength, String source) {
         Vocabulary vocabulary = new Vocabulary(ids, source);
         List<AddedTokens.AddedToken> added = new ArrayList<>();
         for (String s : BERT_SPECIALS) {
@@ -107,7 +114,7 @@ public final class Tokenizers {
         int sep = vocabulary.id("[SEP]");
         if (cls < 0 || sep < 0) throw new TokenizerFileException(source + ": a BERT vocabulary needs the tokens [CLS] and [SEP].");
         return new WordPieceTokenizer(vocabulary, "[UNK]", "##", 100,
-                new BertWordSplitter.Options(true, true, lowercase, lowercase), new AddedTokens(added),
+                normalization, new AddedTokens(added),
                 new int[]{cls}, new int[]{sep}, maxLength, source);
     }
 
