@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * GPT-2's byte-level BPE, as Hugging Face's GPT2TokenizerFast and OpenAI's encoder: added tokens
@@ -35,6 +36,18 @@ public final class BytePairTokenizer implements Tokenizer {
     private final int maxLength;
     private final boolean[] special;
     private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
+    /**
+     * Pieces that are one whole token, found without allocating: every vocabulary entry whose
+     * bytes are UTF-8 text. The shortcut is taken only once the merges have been run on that
+     * entry and gave exactly it (checked the first time it is met, then remembered in
+     * {@link #wholeChecked}), so it never differs from running the merges.
+     */
+    private final int[] wholeIds;
+    /** Per slot: 0 not checked yet, 1 the merges give the entry itself, 2 they do not. */
+    private final AtomicIntegerArray wholeChecked;
+    private final int[] wholeHashes;
+    private final String[] wholeTexts;
+    private final int wholeMask;
 
     BytePairTokenizer(Vocabulary vocabulary, MergeTable merges, AddedTokens addedTokens, boolean addPrefixSpace,
                       int[] prefixSpecials, int[] suffixSpecials, int maxLength) {
@@ -62,6 +75,56 @@ public final class BytePairTokenizer implements Tokenizer {
         this.maxLength = maxLength;
         this.special = new boolean[vocabulary.size()];
         for (AddedTokens.AddedToken t : addedTokens.all()) if (t.special()) special[t.id()] = true;
+        int capacity = Integer.highestOneBit(Math.max(16, tokenBytes.length * 2)) << 1;
+        wholeIds = new int[capacity];
+        wholeHashes = new int[capacity];
+        wholeTexts = new String[capacity];
+        wholeMask = capacity - 1;
+        wholeChecked = new AtomicIntegerArray(capacity);
+        boolean[] added = new boolean[tokenBytes.length];
+        for (AddedTokens.AddedToken t : addedTokens.all()) added[t.id()] = true;
+        var decoder = StandardCharsets.UTF_8.newDecoder();
+        for (int id = 0; id < tokenBytes.length; id++) {
+            byte[] b = tokenBytes[id];
+            if (b == null || b.length == 0 || added[id]) continue;
+            String text;
+            try {
+                text = decoder.decode(java.nio.ByteBuffer.wrap(b)).toString();
+            } catch (java.nio.charset.CharacterCodingException partialCharacter) {
+                continue;
+            }
+            int h = hash(text, 0, text.length());
+            int slot = h & wholeMask;
+            while (wholeIds[slot] != 0) slot = (slot + 1) & wholeMask;
+            wholeIds[slot] = id + 1;
+            wholeHashes[slot] = h;
+            wholeTexts[slot] = text;
+        }
+    }
+
+    private static int hash(String s, int from, int to) {
+        int h = 0;
+        for (int i = from; i < to; i++) h = 31 * h + s.charAt(i);
+        return h ^ (h >>> 16);
+    }
+
+    /** The id of the one token that is exactly {@code text[from, to)}, or -1. */
+    private int wholeToken(String text, int from, int to) {
+        int h = hash(text, from, to);
+        int len = to - from;
+        for (int slot = h & wholeMask; wholeIds[slot] != 0; slot = (slot + 1) & wholeMask) {
+            if (wholeHashes[slot] == h && wholeTexts[slot].length() == len && text.regionMatches(from, wholeTexts[slot], 0, len)) {
+                int id = wholeIds[slot] - 1;
+                int checked = wholeChecked.get(slot);
+                if (checked == 0) {
+                    int[] merged = bytePairs(tokenBytes[id]);
+                    checked = merged.length == 1 && merged[0] == id ? 1 : 2;
+                    wholeChecked.set(slot, checked);
+                }
+                return checked == 1 ? id : -1;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -77,8 +140,13 @@ public final class BytePairTokenizer implements Tokenizer {
     public BytePairTokenizer withPeriodAsPadToken() {
         int period = vocabulary.id(".");
         if (period < 0) throw new IllegalArgumentException("the vocabulary has no '.' token, so '.' cannot be the pad token.");
-        AddedTokens quirk = addedTokens.with(new AddedTokens.AddedToken(".", period, false, true, true, true));
+        AddedTokens quirk = addedTokens.with(periodAsPad(period));
         return new BytePairTokenizer(vocabulary, merges, quirk, addPrefixSpace, prefixSpecials, suffixSpecials, maxLength);
+    }
+
+    /** '.' as the slow tokenizer's plain-string pad token: cut out, Python whitespace stripped on both sides. */
+    static AddedTokens.AddedToken periodAsPad(int periodId) {
+        return new AddedTokens.AddedToken(".", periodId, false, true, true, true);
     }
 
     @Override
@@ -110,6 +178,11 @@ public final class BytePairTokenizer implements Tokenizer {
     }
 
     private void encodePiece(String text, int from, int to, int shift, int low, TokenList out) {
+        int whole = wholeToken(text, from, to);
+        if (whole >= 0) {
+            out.add(whole, Math.max(low, from + shift), Math.max(low, to + shift));
+            return;
+        }
         boolean ascii = true;
         for (int i = from; i < to && ascii; i++) ascii = text.charAt(i) < 0x80;
         int[] ids;

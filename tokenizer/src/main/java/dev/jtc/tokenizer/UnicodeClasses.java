@@ -50,6 +50,7 @@ final class UnicodeClasses {
      */
     static boolean isBertControl(int c) {
         if (c == '\t' || c == '\n' || c == '\r') return false;
+        if (c < 0x80) return c < 0x20 || c == 0x7F;
         int t = Character.getType(c);
         return t == Character.CONTROL || t == Character.FORMAT || t == Character.SURROGATE
                 || t == Character.PRIVATE_USE;
