@@ -1,0 +1,286 @@
+package dev.jtc.engine.model;
+
+import dev.jtc.engine.kernels.Kernels;
+import dev.jtc.engine.kernels.Kernels.WeightLayout;
+import dev.jtc.engine.kernels.PackedWeights;
+import dev.jtc.engine.tap.ExitPolicy;
+import dev.jtc.engine.tap.Hooks;
+import dev.jtc.engine.tap.Overrides;
+import dev.jtc.engine.tap.Site;
+import dev.jtc.weights.ModelConfig;
+import dev.jtc.weights.TensorSource;
+import dev.jtc.weights.WeightsException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * BERT (post-norm) with its masked-language-model head, from Hugging Face safetensors or Google's
+ * TensorFlow checkpoint (see {@link BertNames}).
+ *
+ * <p>Embeddings: {@code EMBED = LayerNorm(word[tok] + position[i] + type[seg])}. Block b:
+ * {@code BLOCK_IN = h}; {@code ATTN = dense(attn(h))}; {@code RES1 = h + ATTN};
+ * {@code ATTN_NORM = LayerNorm(RES1)}; {@code MLP = dense(gelu(dense(ATTN_NORM)))};
+ * {@code RES2 = ATTN_NORM + MLP}; {@code BLOCK_OUT = LayerNorm(RES2)} (the encoder layer's output).
+ * MLM head: dense → GELU → LayerNorm ({@code FINAL_NORM}) → tied decoder + bias ({@code LOGITS}).
+ * Padding positions (at or after {@link Sequence#attended()}) are excluded as keys, which matches
+ * TensorFlow's additive −10000 mask exactly in float32.
+ */
+public final class Bert extends TransformerModel {
+
+    private static final Set<Site> SITES = Collections.unmodifiableSet(EnumSet.of(Site.EMBED, Site.BLOCK_IN, Site.ATTN,
+            Site.RES1, Site.ATTN_NORM, Site.MLP, Site.RES2, Site.BLOCK_OUT, Site.FINAL_NORM, Site.LOGITS));
+    private static final Map<Site, Site> OVERRIDE_INPUTS;
+
+    static {
+        Map<Site, Site> m = new EnumMap<>(Site.class);
+        m.put(Site.ATTN, Site.BLOCK_IN);
+        m.put(Site.ATTN_NORM, Site.RES1);
+        m.put(Site.MLP, Site.ATTN_NORM);
+        m.put(Site.BLOCK_OUT, Site.RES2);
+        OVERRIDE_INPUTS = Collections.unmodifiableMap(m);
+    }
+
+    private record Block(PackedWeights qkv, MemorySegment qkvBias, PackedWeights out, MemorySegment outBias,
+                         MemorySegment attnNormGamma, MemorySegment attnNormBeta,
+                         PackedWeights intermediate, MemorySegment intermediateBias,
+                         PackedWeights output, MemorySegment outputBias,
+                         MemorySegment outNormGamma, MemorySegment outNormBeta) {
+    }
+
+    private final MemorySegment wordEmb;
+    private final MemorySegment posEmb;
+    private final MemorySegment typeEmb;
+    private final MemorySegment embGamma;
+    private final MemorySegment embBeta;
+    private final Block[] blocks;
+    private final int inner;
+    // MLM head; null when the checkpoint has none.
+    private final PackedWeights transform;
+    private final MemorySegment transformBias;
+    private final MemorySegment headGamma;
+    private final MemorySegment headBeta;
+    private final PackedWeights decoder;
+    private final MemorySegment decoderBias;
+
+    private Bert(ModelConfig config, Kernels kernels, Arena arena, WeightReader r, BertNames names) {
+        super(config, kernels, arena);
+        int v = config.vocabSize();
+        inner = config.intermediate();
+        WeightLayout layout = names.linearLayout();
+        wordEmb = r.f32(r.first(names.table("word_embeddings")), v, d);
+        posEmb = r.f32(r.first(names.table("position_embeddings")), config.maxPositions(), d);
+        int types = Math.max(1, config.typeVocabSize());
+        typeEmb = r.f32(r.first(names.table("token_type_embeddings")), types, d);
+        embGamma = r.owned(r.first(names.norm("embeddings.LayerNorm", true)), d);
+        embBeta = r.owned(r.first(names.norm("embeddings.LayerNorm", false)), d);
+        blocks = new Block[config.layers()];
+        for (int i = 0; i < blocks.length; i++) {
+            String l = "encoder.layer." + i + ".";
+            String a = l + "attention.";
+            MemorySegment qkvBias = r.allocate(3L * d);
+            for (int j = 0; j < 3; j++) {
+                MemorySegment bias = r.f32(r.first(names.linear(a + "self." + QKV_NAMES[j], false)), d);
+                MemorySegment.copy(bias, 0, qkvBias, (long) j * d * Float.BYTES, (long) d * Float.BYTES);
+            }
+            blocks[i] = new Block(
+                    fusedQkv(r, names, a + "self.", layout), qkvBias,
+                    r.matrix(r.first(names.linear(a + "output.dense", true)), d, d, layout),
+                    r.owned(r.first(names.linear(a + "output.dense", false)), d),
+                    r.owned(r.first(names.norm(a + "output.LayerNorm", true)), d),
+                    r.owned(r.first(names.norm(a + "output.LayerNorm", false)), d),
+                    r.matrix(r.first(names.linear(l + "intermediate.dense", true)), d, inner, layout),
+                    r.owned(r.first(names.linear(l + "intermediate.dense", false)), inner),
+                    r.matrix(r.first(names.linear(l + "output.dense", true)), inner, d, layout),
+                    r.owned(r.first(names.linear(l + "output.dense", false)), d),
+                    r.owned(r.first(names.norm(l + "output.LayerNorm", true)), d),
+                    r.owned(r.first(names.norm(l + "output.LayerNorm", false)), d));
+        }
+        if (names.hasMlmHead()) {
+            transform = r.matrix(names.headLinear("transform.dense", true), d, d, layout);
+            transformBias = r.owned(r.first(names.headLinear("transform.dense", false)), d);
+            headGamma = r.owned(r.first(names.headNorm(true)), d);
+            headBeta = r.owned(r.first(names.headNorm(false)), d);
+            decoder = kernels.pack(wordEmb, d, v, WeightLayout.OUT_IN);
+            decoderBias = r.owned(r.first(names.decoderBias()), v);
+        } else {
+            transform = null;
+            transformBias = null;
+            headGamma = null;
+            headBeta = null;
+            decoder = null;
+            decoderBias = null;
+        }
+    }
+
+    private static final String[] QKV_NAMES = {"query", "key", "value"};
+
+    /** Query, key and value fused into one d → 3d weight so the three projections run as one matmul. */
+    private PackedWeights fusedQkv(WeightReader r, BertNames names, String self, WeightLayout layout) {
+        MemorySegment fused = r.allocate(3L * d * d);
+        long rowBytes = (long) d * Float.BYTES;
+        for (int j = 0; j < 3; j++) {
+            MemorySegment w = r.f32(r.first(names.linear(self + QKV_NAMES[j], true)), d, d);
+            if (layout == WeightLayout.OUT_IN) {
+                // [out, in]: q's rows, then k's, then v's.
+                MemorySegment.copy(w, 0, fused, j * d * rowBytes, d * rowBytes);
+            } else {
+                // [in, out]: each input row holds q | k | v side by side.
+                for (int i = 0; i < d; i++) {
+                    MemorySegment.copy(w, i * rowBytes, fused, (3L * i + j) * rowBytes, rowBytes);
+                }
+            }
+        }
+        return kernels.pack(fused, d, 3 * d, layout);
+    }
+
+    /**
+     * Loads BERT with the vector kernels. The tensor source must stay open while the model is used
+     * (the embedding tables are read from it in place).
+     */
+    public static Bert load(TensorSource source, ModelConfig config) {
+        return load(source, config, Kernels.vector());
+    }
+
+    public static Bert load(TensorSource source, ModelConfig config, Kernels kernels) {
+        if (config.architecture() != ModelConfig.Architecture.BERT) {
+            throw new WeightsException(source.origin() + ": config describes a " + config.architecture()
+                    + " model, not BERT.");
+        }
+        BertNames names = BertNames.detect(source);
+        Arena arena = Arena.ofShared();
+        try {
+            return new Bert(config, kernels, arena, new WeightReader(source, arena, kernels, "BERT"), names);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** Whether the checkpoint carries the MLM head ({@code cls.predictions.*}); without it there are no logits. */
+    public boolean hasMlmHead() {
+        return decoder != null;
+    }
+
+    @Override
+    public Set<Site> sites() {
+        return SITES;
+    }
+
+    @Override
+    public Map<Site, Site> overrideInputs() {
+        return OVERRIDE_INPUTS;
+    }
+
+    @Override
+    public int forward(Batch batch, Hooks hooks) {
+        validate(batch, hooks);
+        if (!hasMlmHead() && (hooks.at(Site.FINAL_NORM, 0).length > 0 || hooks.at(Site.LOGITS, 0).length > 0)) {
+            throw noHead();
+        }
+        Workspace ws = workspace();
+        int n = batch.rows();
+        MemorySegment x = ws.floats(X, (long) n * d);
+        MemorySegment qkv = ws.floats(QKV, (long) n * 3 * d);
+        MemorySegment att = ws.floats(ATT, (long) n * d);
+        MemorySegment attnOut = ws.floats(ATTN_OUT, (long) n * d);
+        MemorySegment fc = ws.floats(FC, (long) n * inner);
+        MemorySegment mlpOut = ws.floats(MLP_OUT, (long) n * d);
+
+        long rowBytes = (long) d * Float.BYTES;
+        for (int s = 0; s < batch.size(); s++) {
+            Sequence seq = batch.sequence(s);
+            long row = batch.start(s);
+            for (int i = 0; i < seq.length(); i++) {
+                long r = (row + i) * d;
+                MemorySegment.copy(wordEmb, seq.token(i) * rowBytes, x, r * Float.BYTES, rowBytes);
+                kernels.add(x, r, posEmb, (long) i * d, d);
+                kernels.add(x, r, typeEmb, (long) seq.tokenType(i) * d, d);
+            }
+        }
+        kernels.layerNorm(x, 0, x, 0, n, d, embGamma, embBeta, eps);
+        deliver(hooks.at(Site.EMBED, 0), Site.EMBED, 0, batch, x, d);
+
+        Overrides o = hooks.overrides();
+        ExitPolicy exit = hooks.exitPolicy();
+        int layers = config.layers();
+        for (int b = 0; b < layers; b++) {
+            Block w = blocks[b];
+            deliver(hooks.at(Site.BLOCK_IN, b), Site.BLOCK_IN, b, batch, x, d);
+
+            PackedWeights p = o.get(Site.ATTN, b);
+            if (p == null) {
+                kernels.matmul(x, 0, d, n, w.qkv, w.qkvBias, qkv, 0, 3 * d);
+                attention(batch, qkv, att, false, ws);
+                kernels.matmul(att, 0, d, n, w.out, w.outBias, attnOut, 0, d);
+            } else {
+                kernels.matmul(x, 0, d, n, p, null, attnOut, 0, d);
+            }
+            deliver(hooks.at(Site.ATTN, b), Site.ATTN, b, batch, attnOut, d);
+
+            kernels.add(attnOut, 0, x, 0, (long) n * d);
+            deliver(hooks.at(Site.RES1, b), Site.RES1, b, batch, attnOut, d);
+
+            p = o.get(Site.ATTN_NORM, b);
+            if (p == null) kernels.layerNorm(attnOut, 0, x, 0, n, d, w.attnNormGamma, w.attnNormBeta, eps);
+            else kernels.matmul(attnOut, 0, d, n, p, null, x, 0, d);
+            deliver(hooks.at(Site.ATTN_NORM, b), Site.ATTN_NORM, b, batch, x, d);
+
+            p = o.get(Site.MLP, b);
+            if (p == null) {
+                kernels.matmul(x, 0, d, n, w.intermediate, w.intermediateBias, fc, 0, inner);
+                kernels.gelu(fc, 0, (long) n * inner, config.activation());
+                kernels.matmul(fc, 0, inner, n, w.output, w.outputBias, mlpOut, 0, d);
+            } else {
+                kernels.matmul(x, 0, d, n, p, null, mlpOut, 0, d);
+            }
+            deliver(hooks.at(Site.MLP, b), Site.MLP, b, batch, mlpOut, d);
+
+            kernels.add(mlpOut, 0, x, 0, (long) n * d);
+            deliver(hooks.at(Site.RES2, b), Site.RES2, b, batch, mlpOut, d);
+
+            p = o.get(Site.BLOCK_OUT, b);
+            if (p == null) kernels.layerNorm(mlpOut, 0, x, 0, n, d, w.outNormGamma, w.outNormBeta, eps);
+            else kernels.matmul(mlpOut, 0, d, n, p, null, x, 0, d);
+            deliver(hooks.at(Site.BLOCK_OUT, b), Site.BLOCK_OUT, b, batch, x, d);
+
+            if (exit != ExitPolicy.NEVER && b + 1 < layers && exit.stopAfter(b + 1, x.asReadOnly().asSlice(0, n * rowBytes), n, d)) {
+                return b + 1;
+            }
+        }
+        headTaps(hooks, batch, x, ws);
+        return layers;
+    }
+
+    /** The MLM transform: dense → GELU → LayerNorm. */
+    @Override
+    void finalNorm(MemorySegment hidden, long hiddenOff, int rows, MemorySegment out, long outOff, Workspace ws, int tmpSlot) {
+        if (!hasMlmHead()) throw noHead();
+        MemorySegment t = ws.floats(tmpSlot, (long) rows * d);
+        kernels.matmul(hidden, hiddenOff, d, rows, transform, transformBias, t, 0, d);
+        kernels.gelu(t, 0, (long) rows * d, config.activation());
+        kernels.layerNorm(t, 0, out, outOff, rows, d, headGamma, headBeta, eps);
+    }
+
+    /** The tied decoder plus its bias, for vectors already through the MLM transform. */
+    @Override
+    public void logitsFromFinalNorm(MemorySegment normed, long normedOff, int rows, MemorySegment out, long outOff) {
+        if (!hasMlmHead()) throw noHead();
+        kernels.matmul(normed, normedOff, d, rows, decoder, decoderBias, out, outOff, config.vocabSize());
+    }
+
+    /** The MLM head of encoder outputs: transform, then decoder. Same as {@link #logits}. */
+    public void mlmHead(MemorySegment hidden, long hiddenOff, int rows, MemorySegment out, long outOff) {
+        logits(hidden, hiddenOff, rows, out, outOff);
+    }
+
+    private WeightsException noHead() {
+        return new WeightsException("this BERT checkpoint has no masked-language-model head (cls.predictions.*), "
+                + "so it cannot produce logits.");
+    }
+}

@@ -1,0 +1,211 @@
+package dev.jtc.engine.model;
+
+import dev.jtc.engine.kernels.Kernels;
+import dev.jtc.engine.kernels.Kernels.WeightLayout;
+import dev.jtc.engine.kernels.PackedWeights;
+import dev.jtc.engine.tap.ExitPolicy;
+import dev.jtc.engine.tap.Hooks;
+import dev.jtc.engine.tap.Overrides;
+import dev.jtc.engine.tap.Site;
+import dev.jtc.weights.ModelConfig;
+import dev.jtc.weights.TensorSource;
+import dev.jtc.weights.WeightsException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * GPT-2 (pre-norm) as laid out by Hugging Face: {@code wte, wpe, h.{i}.ln_1, h.{i}.attn.c_attn, h.{i}.attn.c_proj,
+ * h.{i}.ln_2, h.{i}.mlp.c_fc, h.{i}.mlp.c_proj, ln_f}, with or without a {@code transformer.} prefix. Conv1D
+ * weights are stored {@code [in, out]}. The LM head is the tied {@code wte}; {@code attn.bias} /
+ * {@code attn.masked_bias} buffers and a separate {@code lm_head.weight} are ignored.
+ *
+ * <p>Block b computes the paper's seven points: {@code BLOCK_IN = h}, {@code LN1 = ln_1(h)},
+ * {@code ATTN = c_proj(attn(LN1))}, {@code RES1 = h + ATTN}, {@code LN2 = ln_2(RES1)},
+ * {@code MLP = c_proj(gelu(c_fc(LN2)))}, {@code BLOCK_OUT = RES1 + MLP}.
+ */
+public final class Gpt2 extends TransformerModel {
+
+    private static final Set<Site> SITES = Collections.unmodifiableSet(EnumSet.of(Site.EMBED, Site.BLOCK_IN, Site.LN1,
+            Site.ATTN, Site.RES1, Site.LN2, Site.MLP, Site.BLOCK_OUT, Site.FINAL_NORM, Site.LOGITS));
+    private static final Map<Site, Site> OVERRIDE_INPUTS;
+
+    static {
+        Map<Site, Site> m = new EnumMap<>(Site.class);
+        m.put(Site.LN1, Site.BLOCK_IN);
+        m.put(Site.ATTN, Site.LN1);
+        m.put(Site.LN2, Site.RES1);
+        m.put(Site.MLP, Site.LN2);
+        OVERRIDE_INPUTS = Collections.unmodifiableMap(m);
+    }
+
+    private record Block(MemorySegment ln1Gamma, MemorySegment ln1Beta, PackedWeights attn, MemorySegment attnBias,
+                         PackedWeights proj, MemorySegment projBias, MemorySegment ln2Gamma, MemorySegment ln2Beta,
+                         PackedWeights fc, MemorySegment fcBias, PackedWeights mlpProj, MemorySegment mlpProjBias) {
+    }
+
+    private final MemorySegment wte;
+    private final MemorySegment wpe;
+    private final Block[] blocks;
+    private final MemorySegment lnfGamma;
+    private final MemorySegment lnfBeta;
+    private final PackedWeights lmHead;
+    private final int inner;
+
+    private Gpt2(ModelConfig config, Kernels kernels, Arena arena, WeightReader r, String p) {
+        super(config, kernels, arena);
+        int v = config.vocabSize();
+        inner = config.intermediate();
+        wte = r.f32(r.first(p + "wte.weight"), v, d);
+        wpe = r.f32(r.first(p + "wpe.weight"), config.maxPositions(), d);
+        blocks = new Block[config.layers()];
+        for (int i = 0; i < blocks.length; i++) {
+            String b = p + "h." + i + ".";
+            blocks[i] = new Block(
+                    r.owned(b + "ln_1.weight", d), r.owned(b + "ln_1.bias", d),
+                    r.matrix(b + "attn.c_attn.weight", d, 3 * d, WeightLayout.IN_OUT), r.owned(b + "attn.c_attn.bias", 3L * d),
+                    r.matrix(b + "attn.c_proj.weight", d, d, WeightLayout.IN_OUT), r.owned(b + "attn.c_proj.bias", d),
+                    r.owned(b + "ln_2.weight", d), r.owned(b + "ln_2.bias", d),
+                    r.matrix(b + "mlp.c_fc.weight", d, inner, WeightLayout.IN_OUT), r.owned(b + "mlp.c_fc.bias", inner),
+                    r.matrix(b + "mlp.c_proj.weight", inner, d, WeightLayout.IN_OUT), r.owned(b + "mlp.c_proj.bias", d));
+        }
+        lnfGamma = r.owned(p + "ln_f.weight", d);
+        lnfBeta = r.owned(p + "ln_f.bias", d);
+        // Tied head: wte is [vocab, d], i.e. a d → vocab map stored [out, in].
+        lmHead = kernels.pack(wte, d, v, WeightLayout.OUT_IN);
+    }
+
+    /**
+     * Loads GPT-2 from a checkpoint with the vector kernels. The tensor source must stay open while the
+     * model is used (unpacked tensors such as the embeddings are read from it in place).
+     */
+    public static Gpt2 load(TensorSource source, ModelConfig config) {
+        return load(source, config, Kernels.vector());
+    }
+
+    public static Gpt2 load(TensorSource source, ModelConfig config, Kernels kernels) {
+        if (config.architecture() != ModelConfig.Architecture.GPT2) {
+            throw new WeightsException(source.origin() + ": config describes a " + config.architecture()
+                    + " model, not GPT-2.");
+        }
+        String prefix = source.contains("wte.weight") ? "" : source.contains("transformer.wte.weight") ? "transformer." : null;
+        if (prefix == null) {
+            throw new WeightsException(source.origin() + ": not a GPT-2 checkpoint: it has neither wte.weight nor "
+                    + "transformer.wte.weight.");
+        }
+        Arena arena = Arena.ofShared();
+        try {
+            return new Gpt2(config, kernels, arena, new WeightReader(source, arena, kernels, "GPT-2"), prefix);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Set<Site> sites() {
+        return SITES;
+    }
+
+    @Override
+    public Map<Site, Site> overrideInputs() {
+        return OVERRIDE_INPUTS;
+    }
+
+    @Override
+    public int forward(Batch batch, Hooks hooks) {
+        validate(batch, hooks);
+        Workspace ws = workspace();
+        int n = batch.rows();
+        MemorySegment x = ws.floats(X, (long) n * d);
+        MemorySegment ln = ws.floats(LN, (long) n * d);
+        MemorySegment qkv = ws.floats(QKV, (long) n * 3 * d);
+        MemorySegment att = ws.floats(ATT, (long) n * d);
+        MemorySegment attnOut = ws.floats(ATTN_OUT, (long) n * d);
+        MemorySegment fc = ws.floats(FC, (long) n * inner);
+        MemorySegment mlpOut = ws.floats(MLP_OUT, (long) n * d);
+
+        long rowBytes = (long) d * Float.BYTES;
+        for (int s = 0; s < batch.size(); s++) {
+            Sequence seq = batch.sequence(s);
+            long row = batch.start(s);
+            for (int i = 0; i < seq.length(); i++) {
+                MemorySegment.copy(wte, seq.token(i) * rowBytes, x, (row + i) * rowBytes, rowBytes);
+                kernels.add(x, (row + i) * d, wpe, (long) i * d, d);
+            }
+        }
+        deliver(hooks.at(Site.EMBED, 0), Site.EMBED, 0, batch, x, d);
+
+        Overrides o = hooks.overrides();
+        ExitPolicy exit = hooks.exitPolicy();
+        int layers = config.layers();
+        for (int b = 0; b < layers; b++) {
+            Block w = blocks[b];
+            deliver(hooks.at(Site.BLOCK_IN, b), Site.BLOCK_IN, b, batch, x, d);
+
+            PackedWeights p = o.get(Site.LN1, b);
+            if (p == null) kernels.layerNorm(x, 0, ln, 0, n, d, w.ln1Gamma, w.ln1Beta, eps);
+            else kernels.matmul(x, 0, d, n, p, null, ln, 0, d);
+            deliver(hooks.at(Site.LN1, b), Site.LN1, b, batch, ln, d);
+
+            p = o.get(Site.ATTN, b);
+            if (p == null) {
+                kernels.matmul(ln, 0, d, n, w.attn, w.attnBias, qkv, 0, 3 * d);
+                attention(batch, qkv, att, true, ws);
+                kernels.matmul(att, 0, d, n, w.proj, w.projBias, attnOut, 0, d);
+            } else {
+                kernels.matmul(ln, 0, d, n, p, null, attnOut, 0, d);
+            }
+            deliver(hooks.at(Site.ATTN, b), Site.ATTN, b, batch, attnOut, d);
+
+            kernels.add(x, 0, attnOut, 0, (long) n * d);
+            deliver(hooks.at(Site.RES1, b), Site.RES1, b, batch, x, d);
+
+            p = o.get(Site.LN2, b);
+            if (p == null) kernels.layerNorm(x, 0, ln, 0, n, d, w.ln2Gamma, w.ln2Beta, eps);
+            else kernels.matmul(x, 0, d, n, p, null, ln, 0, d);
+            deliver(hooks.at(Site.LN2, b), Site.LN2, b, batch, ln, d);
+
+            p = o.get(Site.MLP, b);
+            if (p == null) {
+                kernels.matmul(ln, 0, d, n, w.fc, w.fcBias, fc, 0, inner);
+                kernels.gelu(fc, 0, (long) n * inner, config.activation());
+                kernels.matmul(fc, 0, inner, n, w.mlpProj, w.mlpProjBias, mlpOut, 0, d);
+            } else {
+                kernels.matmul(ln, 0, d, n, p, null, mlpOut, 0, d);
+            }
+            deliver(hooks.at(Site.MLP, b), Site.MLP, b, batch, mlpOut, d);
+
+            kernels.add(x, 0, mlpOut, 0, (long) n * d);
+            deliver(hooks.at(Site.BLOCK_OUT, b), Site.BLOCK_OUT, b, batch, x, d);
+
+            if (exit != ExitPolicy.NEVER && b + 1 < layers && exit.stopAfter(b + 1, x.asReadOnly().asSlice(0, n * rowBytes), n, d)) {
+                return b + 1;
+            }
+        }
+        headTaps(hooks, batch, x, ws);
+        return layers;
+    }
+
+    /** ln_f. */
+    @Override
+    void finalNorm(MemorySegment hidden, long hiddenOff, int rows, MemorySegment out, long outOff, Workspace ws, int tmpSlot) {
+        kernels.layerNorm(hidden, hiddenOff, out, outOff, rows, d, lnfGamma, lnfBeta, eps);
+    }
+
+    /** {@code wte · h}: GPT-2's tied LM head without bias, for vectors already through ln_f. */
+    @Override
+    public void logitsFromFinalNorm(MemorySegment normed, long normedOff, int rows, MemorySegment out, long outOff) {
+        kernels.matmul(normed, normedOff, d, rows, lmHead, null, out, outOff, config.vocabSize());
+    }
+
+    /** The LM head of residual-stream vectors: ln_f, then {@code wte·}. Same as {@link #logits}. */
+    public void lmHead(MemorySegment hidden, long hiddenOff, int rows, MemorySegment out, long outOff) {
+        logits(hidden, hiddenOff, rows, out, outOff);
+    }
+}

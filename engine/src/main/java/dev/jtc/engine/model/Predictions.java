@@ -1,0 +1,57 @@
+package dev.jtc.engine.model;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Softmax and top-k over a row of logits, without modifying it. */
+public final class Predictions {
+
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
+
+    private Predictions() {
+    }
+
+    /**
+     * The {@code k} highest-scoring tokens of {@code n} logits starting at element {@code off}, best first
+     * (ties: lower id first), with probabilities of the full softmax over all {@code n}.
+     */
+    public static List<TokenScore> topK(MemorySegment logits, long off, int n, int k) {
+        if (k < 1) throw new IllegalArgumentException("top-k needs k ≥ 1, got " + k + ".");
+        k = Math.min(k, n);
+        int[] ids = new int[k];
+        float[] vals = new float[k];
+        int filled = 0;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            float v = logits.getAtIndex(F, off + i);
+            if (Float.isNaN(v)) throw new IllegalStateException("logit " + i + " is NaN.");
+            if (v > max) max = v;
+            if (filled < k || v > vals[filled - 1]) {
+                int j = filled < k ? filled++ : k - 1;
+                while (j > 0 && vals[j - 1] < v) {
+                    vals[j] = vals[j - 1];
+                    ids[j] = ids[j - 1];
+                    j--;
+                }
+                vals[j] = v;
+                ids[j] = i;
+            }
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += Math.exp(logits.getAtIndex(F, off + i) - (double) max);
+        List<TokenScore> out = new ArrayList<>(k);
+        for (int j = 0; j < filled; j++) out.add(new TokenScore(ids[j], vals[j], Math.exp(vals[j] - (double) max) / sum));
+        return out;
+    }
+
+    /** Softmax probabilities of {@code n} logits into {@code out} (may equal {@code logits}), computed in double. */
+    public static void softmax(MemorySegment logits, long off, int n, MemorySegment out, long outOff) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) max = Math.max(max, logits.getAtIndex(F, off + i));
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += Math.exp(logits.getAtIndex(F, off + i) - max);
+        for (int i = 0; i < n; i++) out.setAtIndex(F, outOff + i, (float) (Math.exp(logits.getAtIndex(F, off + i) - max) / sum));
+    }
+}

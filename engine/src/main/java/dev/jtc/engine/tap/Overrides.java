@@ -1,0 +1,101 @@
+package dev.jtc.engine.tap;
+
+import dev.jtc.engine.kernels.Kernels;
+import dev.jtc.engine.kernels.PackedWeights;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Sub-module outputs replaced by a linear map of their input, {@code out = P·in} (d×d, no bias), for
+ * chosen blocks: the mat_attn, mat_ffn and mat_ln mappings of PAPER.md §5. Which sites can be
+ * replaced, and what their input is, depends on the model (see {@code Model#replaceableSites}).
+ * The residual additions around a replaced site stay exact.
+ */
+public final class Overrides {
+
+    public static final Overrides NONE = new Overrides(new PackedWeights[Site.values().length][0], 0);
+
+    private final PackedWeights[][] maps;
+    private final int count;
+
+    private Overrides(PackedWeights[][] maps, int count) {
+        this.maps = maps;
+        this.count = count;
+    }
+
+    /** The packed P replacing {@code site} in {@code block}, or null when that site runs normally. */
+    public PackedWeights get(Site site, int block) {
+        PackedWeights[] row = maps[site.ordinal()];
+        return block < row.length ? row[block] : null;
+    }
+
+    public boolean isEmpty() {
+        return count == 0;
+    }
+
+    /**
+     * Starts a set of overrides for a model with {@code blocks} blocks of width {@code width} whose
+     * replaceable sites are {@code replaceable}; the engine packs each P with {@code kernels}.
+     */
+    public static Builder builder(Kernels kernels, int blocks, int width, Set<Site> replaceable) {
+        return new Builder(kernels, blocks, width, replaceable);
+    }
+
+    public static final class Builder {
+        private final Kernels kernels;
+        private final int blocks;
+        private final int width;
+        private final Set<Site> replaceable;
+        private final PackedWeights[][] maps;
+        private int count;
+
+        private Builder(Kernels kernels, int blocks, int width, Set<Site> replaceable) {
+            this.kernels = kernels;
+            this.blocks = blocks;
+            this.width = width;
+            this.replaceable = EnumSet.copyOf(replaceable);
+            this.maps = new PackedWeights[Site.values().length][blocks];
+        }
+
+        /**
+         * Replaces {@code site} of {@code block} by {@code P·input}; {@code p} is d×d float32 row-major
+         * with rows = outputs ({@code ŷ = P x}, the paper's convention). The floats are copied.
+         */
+        public Builder replace(Site site, int block, MemorySegment p) {
+            if (!replaceable.contains(site)) {
+                throw new IllegalArgumentException("site " + site.key() + " cannot be replaced in this model; "
+                        + "replaceable sites are " + replaceable.stream().map(Site::key).toList() + ".");
+            }
+            if (block < 0 || block >= blocks) {
+                throw new IllegalArgumentException("override block " + block + " is out of range 0.." + (blocks - 1) + ".");
+            }
+            long expected = (long) width * width * Float.BYTES;
+            if (p.byteSize() != expected) {
+                throw new IllegalArgumentException("override matrix for " + site.key() + " of block " + block + " has "
+                        + p.byteSize() / Float.BYTES + " floats; expected " + width + "×" + width + ".");
+            }
+            MemorySegment copy = Arena.ofAuto().allocate(expected, 64);
+            MemorySegment.copy(p, 0, copy, 0, expected);
+            if (maps[site.ordinal()][block] == null) count++;
+            maps[site.ordinal()][block] = kernels.pack(copy, width, width, Kernels.WeightLayout.OUT_IN);
+            return this;
+        }
+
+        /** Same as {@link #replace(Site, int, MemorySegment)} from a heap array of d·d floats. */
+        public Builder replace(Site site, int block, float[] p) {
+            MemorySegment s = Arena.ofAuto().allocate((long) p.length * Float.BYTES, 64);
+            MemorySegment.copy(p, 0, s, ValueLayout.JAVA_FLOAT, 0, p.length);
+            return replace(site, block, s);
+        }
+
+        public Overrides build() {
+            PackedWeights[][] copy = new PackedWeights[maps.length][];
+            for (int i = 0; i < maps.length; i++) copy[i] = maps[i].clone();
+            return new Overrides(copy, count);
+        }
+    }
+}
