@@ -135,7 +135,7 @@ final class VectorMatmul {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 packA(a, aOff, lda, ic, mc, pc, kc, ap);
-                int init = pc > 0 ? 2 : bias != null ? 1 : 0;
+                if (pc == 0) initRows(c, cOff, ldc, ic, ic + mc, p0 * NR, Math.min(n, p1 * NR), bias);
                 for (int p = p0; p < p1; p++) {
                     int col0 = p * NR, cols = Math.min(NR, n - col0);
                     long bBase = ((long) p * k + pc) * NR * Float.BYTES;
@@ -144,10 +144,9 @@ final class VectorMatmul {
                         int aBase = s * MR * kc;
                         long cByte = (cOff + (long) row0 * ldc + col0) * Float.BYTES;
                         if (rows == MR && cols == NR) {
-                            tile(ap, aBase, bp, bBase, kc, c, cByte, ldcBytes, init, bias, (long) col0 * Float.BYTES);
+                            tile(ap, aBase, bp, bBase, kc, c, cByte, ldcBytes);
                         } else {
-                            edgeTile(ap, aBase, bp, bBase, kc, c, cOff + (long) row0 * ldc + col0, ldc, rows, cols,
-                                    init, bias, col0, buf);
+                            edgeTile(ap, aBase, bp, bBase, kc, c, cOff + (long) row0 * ldc + col0, ldc, rows, cols, buf);
                         }
                     }
                 }
@@ -157,17 +156,24 @@ final class VectorMatmul {
 
     /** A partial tile (last rows or last panel) goes through a full-size tile buffer, then back. */
     private static void edgeTile(float[] ap, int aBase, MemorySegment bp, long bBase, int kc, MemorySegment c, long cElem,
-                                 int ldc, int rows, int cols, int init, MemorySegment bias, int col0, Buffers buf) {
+                                 int ldc, int rows, int cols, Buffers buf) {
         MemorySegment t = buf.tile;
         long rowBytes = (long) NR * Float.BYTES, bytes = (long) cols * Float.BYTES;
         t.fill((byte) 0);
-        if (init == 2) {
-            for (int r = 0; r < rows; r++) MemorySegment.copy(c, (cElem + (long) r * ldc) * Float.BYTES, t, r * rowBytes, bytes);
-        } else if (init == 1) {
-            for (int r = 0; r < rows; r++) MemorySegment.copy(bias, (long) col0 * Float.BYTES, t, r * rowBytes, bytes);
-        }
-        tile(ap, aBase, bp, bBase, kc, t, 0, rowBytes, 2, null, 0);
+        for (int r = 0; r < rows; r++) MemorySegment.copy(c, (cElem + (long) r * ldc) * Float.BYTES, t, r * rowBytes, bytes);
+        tile(ap, aBase, bp, bBase, kc, t, 0, rowBytes);
         for (int r = 0; r < rows; r++) MemorySegment.copy(t, r * rowBytes, c, (cElem + (long) r * ldc) * Float.BYTES, bytes);
+    }
+
+    /** C rows {@code r0..r1-1}, columns {@code col0..col1-1} start as the bias (or zero) before the first K block. */
+    private static void initRows(MemorySegment c, long cOff, int ldc, int r0, int r1, int col0, int col1,
+                                 MemorySegment bias) {
+        long bytes = (long) (col1 - col0) * Float.BYTES;
+        for (int r = r0; r < r1; r++) {
+            long dst = (cOff + (long) r * ldc + col0) * Float.BYTES;
+            if (bias == null) c.asSlice(dst, bytes).fill((byte) 0);
+            else MemorySegment.copy(bias, (long) col0 * Float.BYTES, c, dst, bytes);
+        }
     }
 
     /** A[ic.., pc..] as slivers: sliver s holds, for each kk, its 6 rows side by side; missing rows are zero. */
@@ -267,61 +273,46 @@ final class VectorMatmul {
     }
 
     /**
-     * The register tile: C[6 × 4 vectors] (=/+=) A-sliver · B-panel over {@code kc} steps, 24 accumulators
-     * and one fma chain per element in k order (so every path gives the same bits). {@code init}: 0 starts
-     * from zero, 1 from the bias row at {@code biasByte}, 2 from the current C tile.
+     * The register tile: C[6 × 4 vectors] += A-sliver · B-panel over {@code kc} steps, 24 accumulators and
+     * one fma chain per element in k order (so every path gives the same bits). Deliberately branch-free
+     * and small: C is initialised (bias or zero) before the first K block, so C2 compiles this once and
+     * for good; a bigger variant with init modes was at times left interpreted, 100× slower.
      */
     static void tile(float[] ap, int aBase, MemorySegment bp, long bBase, int kc,
-                     MemorySegment c, long cByte, long ldcBytes, int init, MemorySegment bias, long biasByte) {
-        FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33, c40, c41, c42, c43, c50, c51, c52, c53;
-        if (init == 2) {
-            c00 = FloatVector.fromMemorySegment(S, c, cByte + 0 * ldcBytes + 0L * L, NATIVE);
-            c01 = FloatVector.fromMemorySegment(S, c, cByte + 0 * ldcBytes + 4L * L, NATIVE);
-            c02 = FloatVector.fromMemorySegment(S, c, cByte + 0 * ldcBytes + 8L * L, NATIVE);
-            c03 = FloatVector.fromMemorySegment(S, c, cByte + 0 * ldcBytes + 12L * L, NATIVE);
-            c10 = FloatVector.fromMemorySegment(S, c, cByte + 1 * ldcBytes + 0L * L, NATIVE);
-            c11 = FloatVector.fromMemorySegment(S, c, cByte + 1 * ldcBytes + 4L * L, NATIVE);
-            c12 = FloatVector.fromMemorySegment(S, c, cByte + 1 * ldcBytes + 8L * L, NATIVE);
-            c13 = FloatVector.fromMemorySegment(S, c, cByte + 1 * ldcBytes + 12L * L, NATIVE);
-            c20 = FloatVector.fromMemorySegment(S, c, cByte + 2 * ldcBytes + 0L * L, NATIVE);
-            c21 = FloatVector.fromMemorySegment(S, c, cByte + 2 * ldcBytes + 4L * L, NATIVE);
-            c22 = FloatVector.fromMemorySegment(S, c, cByte + 2 * ldcBytes + 8L * L, NATIVE);
-            c23 = FloatVector.fromMemorySegment(S, c, cByte + 2 * ldcBytes + 12L * L, NATIVE);
-            c30 = FloatVector.fromMemorySegment(S, c, cByte + 3 * ldcBytes + 0L * L, NATIVE);
-            c31 = FloatVector.fromMemorySegment(S, c, cByte + 3 * ldcBytes + 4L * L, NATIVE);
-            c32 = FloatVector.fromMemorySegment(S, c, cByte + 3 * ldcBytes + 8L * L, NATIVE);
-            c33 = FloatVector.fromMemorySegment(S, c, cByte + 3 * ldcBytes + 12L * L, NATIVE);
-            c40 = FloatVector.fromMemorySegment(S, c, cByte + 4 * ldcBytes + 0L * L, NATIVE);
-            c41 = FloatVector.fromMemorySegment(S, c, cByte + 4 * ldcBytes + 4L * L, NATIVE);
-            c42 = FloatVector.fromMemorySegment(S, c, cByte + 4 * ldcBytes + 8L * L, NATIVE);
-            c43 = FloatVector.fromMemorySegment(S, c, cByte + 4 * ldcBytes + 12L * L, NATIVE);
-            c50 = FloatVector.fromMemorySegment(S, c, cByte + 5 * ldcBytes + 0L * L, NATIVE);
-            c51 = FloatVector.fromMemorySegment(S, c, cByte + 5 * ldcBytes + 4L * L, NATIVE);
-            c52 = FloatVector.fromMemorySegment(S, c, cByte + 5 * ldcBytes + 8L * L, NATIVE);
-            c53 = FloatVector.fromMemorySegment(S, c, cByte + 5 * ldcBytes + 12L * L, NATIVE);
-        } else if (init == 1) {
-            FloatVector z0 = FloatVector.fromMemorySegment(S, bias, biasByte + 0L * L, NATIVE);
-            FloatVector z1 = FloatVector.fromMemorySegment(S, bias, biasByte + 4L * L, NATIVE);
-            FloatVector z2 = FloatVector.fromMemorySegment(S, bias, biasByte + 8L * L, NATIVE);
-            FloatVector z3 = FloatVector.fromMemorySegment(S, bias, biasByte + 12L * L, NATIVE);
-            c00 = z0; c01 = z1; c02 = z2; c03 = z3;
-            c10 = z0; c11 = z1; c12 = z2; c13 = z3;
-            c20 = z0; c21 = z1; c22 = z2; c23 = z3;
-            c30 = z0; c31 = z1; c32 = z2; c33 = z3;
-            c40 = z0; c41 = z1; c42 = z2; c43 = z3;
-            c50 = z0; c51 = z1; c52 = z2; c53 = z3;
-        } else {
-            FloatVector z = FloatVector.zero(S);
-            c00 = z; c01 = z; c02 = z; c03 = z;
-            c10 = z; c11 = z; c12 = z; c13 = z;
-            c20 = z; c21 = z; c22 = z; c23 = z;
-            c30 = z; c31 = z; c32 = z; c33 = z;
-            c40 = z; c41 = z; c42 = z; c43 = z;
-            c50 = z; c51 = z; c52 = z; c53 = z;
-        }
+                     MemorySegment c, long cByte, long ldcBytes) {
+        long r0 = cByte;
+        long r1 = cByte + 1 * ldcBytes;
+        long r2 = cByte + 2 * ldcBytes;
+        long r3 = cByte + 3 * ldcBytes;
+        long r4 = cByte + 4 * ldcBytes;
+        long r5 = cByte + 5 * ldcBytes;
+        FloatVector c00 = FloatVector.fromMemorySegment(S, c, r0, NATIVE),
+                c01 = FloatVector.fromMemorySegment(S, c, r0 + 4L * L, NATIVE),
+                c02 = FloatVector.fromMemorySegment(S, c, r0 + 8L * L, NATIVE),
+                c03 = FloatVector.fromMemorySegment(S, c, r0 + 12L * L, NATIVE);
+        FloatVector c10 = FloatVector.fromMemorySegment(S, c, r1, NATIVE),
+                c11 = FloatVector.fromMemorySegment(S, c, r1 + 4L * L, NATIVE),
+                c12 = FloatVector.fromMemorySegment(S, c, r1 + 8L * L, NATIVE),
+                c13 = FloatVector.fromMemorySegment(S, c, r1 + 12L * L, NATIVE);
+        FloatVector c20 = FloatVector.fromMemorySegment(S, c, r2, NATIVE),
+                c21 = FloatVector.fromMemorySegment(S, c, r2 + 4L * L, NATIVE),
+                c22 = FloatVector.fromMemorySegment(S, c, r2 + 8L * L, NATIVE),
+                c23 = FloatVector.fromMemorySegment(S, c, r2 + 12L * L, NATIVE);
+        FloatVector c30 = FloatVector.fromMemorySegment(S, c, r3, NATIVE),
+                c31 = FloatVector.fromMemorySegment(S, c, r3 + 4L * L, NATIVE),
+                c32 = FloatVector.fromMemorySegment(S, c, r3 + 8L * L, NATIVE),
+                c33 = FloatVector.fromMemorySegment(S, c, r3 + 12L * L, NATIVE);
+        FloatVector c40 = FloatVector.fromMemorySegment(S, c, r4, NATIVE),
+                c41 = FloatVector.fromMemorySegment(S, c, r4 + 4L * L, NATIVE),
+                c42 = FloatVector.fromMemorySegment(S, c, r4 + 8L * L, NATIVE),
+                c43 = FloatVector.fromMemorySegment(S, c, r4 + 12L * L, NATIVE);
+        FloatVector c50 = FloatVector.fromMemorySegment(S, c, r5, NATIVE),
+                c51 = FloatVector.fromMemorySegment(S, c, r5 + 4L * L, NATIVE),
+                c52 = FloatVector.fromMemorySegment(S, c, r5 + 8L * L, NATIVE),
+                c53 = FloatVector.fromMemorySegment(S, c, r5 + 12L * L, NATIVE);
         for (int p = 0; p < kc; p++) {
             long bo = bBase + (long) p * NR * Float.BYTES;
-            FloatVector b0 = FloatVector.fromMemorySegment(S, bp, bo + 0L * L, NATIVE);
+            FloatVector b0 = FloatVector.fromMemorySegment(S, bp, bo, NATIVE);
             FloatVector b1 = FloatVector.fromMemorySegment(S, bp, bo + 4L * L, NATIVE);
             FloatVector b2 = FloatVector.fromMemorySegment(S, bp, bo + 8L * L, NATIVE);
             FloatVector b3 = FloatVector.fromMemorySegment(S, bp, bo + 12L * L, NATIVE);
@@ -339,29 +330,29 @@ final class VectorMatmul {
             FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52); c53 = a5.fma(b3, c53);
         }
-        c00.intoMemorySegment(c, cByte + 0 * ldcBytes + 0L * L, NATIVE);
-        c01.intoMemorySegment(c, cByte + 0 * ldcBytes + 4L * L, NATIVE);
-        c02.intoMemorySegment(c, cByte + 0 * ldcBytes + 8L * L, NATIVE);
-        c03.intoMemorySegment(c, cByte + 0 * ldcBytes + 12L * L, NATIVE);
-        c10.intoMemorySegment(c, cByte + 1 * ldcBytes + 0L * L, NATIVE);
-        c11.intoMemorySegment(c, cByte + 1 * ldcBytes + 4L * L, NATIVE);
-        c12.intoMemorySegment(c, cByte + 1 * ldcBytes + 8L * L, NATIVE);
-        c13.intoMemorySegment(c, cByte + 1 * ldcBytes + 12L * L, NATIVE);
-        c20.intoMemorySegment(c, cByte + 2 * ldcBytes + 0L * L, NATIVE);
-        c21.intoMemorySegment(c, cByte + 2 * ldcBytes + 4L * L, NATIVE);
-        c22.intoMemorySegment(c, cByte + 2 * ldcBytes + 8L * L, NATIVE);
-        c23.intoMemorySegment(c, cByte + 2 * ldcBytes + 12L * L, NATIVE);
-        c30.intoMemorySegment(c, cByte + 3 * ldcBytes + 0L * L, NATIVE);
-        c31.intoMemorySegment(c, cByte + 3 * ldcBytes + 4L * L, NATIVE);
-        c32.intoMemorySegment(c, cByte + 3 * ldcBytes + 8L * L, NATIVE);
-        c33.intoMemorySegment(c, cByte + 3 * ldcBytes + 12L * L, NATIVE);
-        c40.intoMemorySegment(c, cByte + 4 * ldcBytes + 0L * L, NATIVE);
-        c41.intoMemorySegment(c, cByte + 4 * ldcBytes + 4L * L, NATIVE);
-        c42.intoMemorySegment(c, cByte + 4 * ldcBytes + 8L * L, NATIVE);
-        c43.intoMemorySegment(c, cByte + 4 * ldcBytes + 12L * L, NATIVE);
-        c50.intoMemorySegment(c, cByte + 5 * ldcBytes + 0L * L, NATIVE);
-        c51.intoMemorySegment(c, cByte + 5 * ldcBytes + 4L * L, NATIVE);
-        c52.intoMemorySegment(c, cByte + 5 * ldcBytes + 8L * L, NATIVE);
-        c53.intoMemorySegment(c, cByte + 5 * ldcBytes + 12L * L, NATIVE);
+        c00.intoMemorySegment(c, r0, NATIVE);
+        c01.intoMemorySegment(c, r0 + 4L * L, NATIVE);
+        c02.intoMemorySegment(c, r0 + 8L * L, NATIVE);
+        c03.intoMemorySegment(c, r0 + 12L * L, NATIVE);
+        c10.intoMemorySegment(c, r1, NATIVE);
+        c11.intoMemorySegment(c, r1 + 4L * L, NATIVE);
+        c12.intoMemorySegment(c, r1 + 8L * L, NATIVE);
+        c13.intoMemorySegment(c, r1 + 12L * L, NATIVE);
+        c20.intoMemorySegment(c, r2, NATIVE);
+        c21.intoMemorySegment(c, r2 + 4L * L, NATIVE);
+        c22.intoMemorySegment(c, r2 + 8L * L, NATIVE);
+        c23.intoMemorySegment(c, r2 + 12L * L, NATIVE);
+        c30.intoMemorySegment(c, r3, NATIVE);
+        c31.intoMemorySegment(c, r3 + 4L * L, NATIVE);
+        c32.intoMemorySegment(c, r3 + 8L * L, NATIVE);
+        c33.intoMemorySegment(c, r3 + 12L * L, NATIVE);
+        c40.intoMemorySegment(c, r4, NATIVE);
+        c41.intoMemorySegment(c, r4 + 4L * L, NATIVE);
+        c42.intoMemorySegment(c, r4 + 8L * L, NATIVE);
+        c43.intoMemorySegment(c, r4 + 12L * L, NATIVE);
+        c50.intoMemorySegment(c, r5, NATIVE);
+        c51.intoMemorySegment(c, r5 + 4L * L, NATIVE);
+        c52.intoMemorySegment(c, r5 + 8L * L, NATIVE);
+        c53.intoMemorySegment(c, r5 + 12L * L, NATIVE);
     }
 }
