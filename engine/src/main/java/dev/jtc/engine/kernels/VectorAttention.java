@@ -32,6 +32,7 @@ final class VectorAttention {
     /** Thread-owned arrays, grown to the largest sequence seen (so nothing is allocated once warm). */
     static final class Buffers {
         float[] kt = new float[0], vh = new float[0], scores = new float[0], qb = new float[0];
+        final float[] out = new float[QB * W];
         int head = -1;
 
         void ensure(int ktFloats, int vFloats, int scoreFloats, int qFloats) {
@@ -123,9 +124,10 @@ final class VectorAttention {
                                  int hs, int keys, int keysPad, int hsPad, Buffers b) {
         float[] kt = b.kt, vh = b.vh;
         long col = (long) h * hs;
+        float[] row = b.qb; // free until the first block: holds one key row at a time
         for (int j = 0; j < keys; j++) {
-            long src = kOff + (long) j * ldk + col;
-            for (int d = 0; d < hs; d++) kt[d * keysPad + j] = k.getAtIndex(F, src + d);
+            MemorySegment.copy(k, F, (kOff + (long) j * ldk + col) * Float.BYTES, row, 0, hs);
+            for (int d = 0; d < hs; d++) kt[d * keysPad + j] = row[d];
         }
         for (int d = 0; d < hs; d++) Arrays.fill(kt, d * keysPad + keys, (d + 1) * keysPad, 0f);
         for (int j = 0; j < keys; j++) {
@@ -203,10 +205,18 @@ final class VectorAttention {
                 p = FloatVector.broadcast(S, s[3 * keysPad + j]);
                 a30 = p.fma(w0, a30); a31 = p.fma(w1, a31); a32 = p.fma(w2, a32); a33 = p.fma(w3, a33);
             }
-            storeRow(out, oOff, ldo, i0, col, c, hs, inv0, v0, a00, a01, a02, a03);
-            if (rows > 1) storeRow(out, oOff, ldo, i0 + 1, col, c, hs, inv1, v1, a10, a11, a12, a13);
-            if (rows > 2) storeRow(out, oOff, ldo, i0 + 2, col, c, hs, inv2, v2, a20, a21, a22, a23);
-            if (rows > 3) storeRow(out, oOff, ldo, i0 + 3, col, c, hs, inv3, v3, a30, a31, a32, a33);
+            // Through the thread's buffer: a vector passed to a method C2 does not inline would be boxed.
+            float[] o = b.out;
+            a00.intoArray(o, 0); a01.intoArray(o, L); a02.intoArray(o, 2 * L); a03.intoArray(o, 3 * L);
+            a10.intoArray(o, W); a11.intoArray(o, W + L); a12.intoArray(o, W + 2 * L); a13.intoArray(o, W + 3 * L);
+            a20.intoArray(o, 2 * W); a21.intoArray(o, 2 * W + L); a22.intoArray(o, 2 * W + 2 * L);
+            a23.intoArray(o, 2 * W + 3 * L);
+            a30.intoArray(o, 3 * W); a31.intoArray(o, 3 * W + L); a32.intoArray(o, 3 * W + 2 * L);
+            a33.intoArray(o, 3 * W + 3 * L);
+            storeRow(o, 0, out, oOff, ldo, i0, col, c, hs, inv0);
+            if (rows > 1) storeRow(o, W, out, oOff, ldo, i0 + 1, col, c, hs, inv1);
+            if (rows > 2) storeRow(o, 2 * W, out, oOff, ldo, i0 + 2, col, c, hs, inv2);
+            if (rows > 3) storeRow(o, 3 * W, out, oOff, ldo, i0 + 3, col, c, hs, inv3);
         }
     }
 
@@ -239,21 +249,15 @@ final class VectorAttention {
         return 1f / total;
     }
 
-    private static void storeRow(MemorySegment out, long oOff, int ldo, int i, long col, int c, int hs, float inv,
-                                 int visible, FloatVector x0, FloatVector x1, FloatVector x2, FloatVector x3) {
+    /** Row {@code i}, head columns {@code c .. c+W-1} (clipped to hs): the buffered sums times 1/Σ. */
+    private static void storeRow(float[] o, int from, MemorySegment out, long oOff, int ldo, int i, long col, int c,
+                                 int hs, float inv) {
         long base = (oOff + (long) i * ldo + col + c) * Float.BYTES;
-        FloatVector sc = FloatVector.broadcast(S, visible == 0 ? 0f : inv);
-        store(out, base, c, hs, 0, x0.mul(sc));
-        store(out, base, c, hs, 1, x1.mul(sc));
-        store(out, base, c, hs, 2, x2.mul(sc));
-        store(out, base, c, hs, 3, x3.mul(sc));
-    }
-
-    private static void store(MemorySegment out, long base, int c, int hs, int vec, FloatVector x) {
-        int from = c + vec * L;
-        if (from >= hs) return;
-        long b = base + (long) vec * L * Float.BYTES;
-        if (from + L <= hs) x.intoMemorySegment(out, b, NATIVE);
-        else x.intoMemorySegment(out, b, NATIVE, S.indexInRange(from, hs));
+        int width = Math.min(W, hs - c);
+        for (int j = 0; j < width; j += L) {
+            FloatVector x = FloatVector.fromArray(S, o, from + j).mul(inv);
+            if (j + L <= width) x.intoMemorySegment(out, base + (long) j * Float.BYTES, NATIVE);
+            else x.intoMemorySegment(out, base + (long) j * Float.BYTES, NATIVE, S.indexInRange(j, width));
+        }
     }
 }
