@@ -45,10 +45,10 @@ final class VectorKernels implements Kernels {
         return k;
     }
 
-    /** {@code -Djtc.threads}, else the available processors (one per core on the machines we target). */
+    /** {@code -Djtc.threads}, else one thread per physical core available to this process. */
     static int configuredThreads() {
         String s = System.getProperty("jtc.threads");
-        if (s == null || s.isBlank()) return Math.max(1, Runtime.getRuntime().availableProcessors());
+        if (s == null || s.isBlank()) return PhysicalCores.available();
         try {
             int t = Integer.parseInt(s.trim());
             if (t >= 1) return t;
