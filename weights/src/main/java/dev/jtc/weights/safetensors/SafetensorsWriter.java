@@ -72,6 +72,10 @@ public final class SafetensorsWriter {
         byte[] header = header(file, metadata == null ? Map.of() : metadata, tensors);
         Path target = file.toAbsolutePath();
         Path directory = target.getParent();
+        if (!Files.isDirectory(directory)) {
+            throw new WeightsException(file + ": cannot create a temporary file in " + directory
+                    + " because that directory does not exist.");
+        }
         // Not Files.createTempFile: that makes the file owner-only (0600), and the result must be
         // as readable as any file the user writes (the umask decides).
         Path temp = directory.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
