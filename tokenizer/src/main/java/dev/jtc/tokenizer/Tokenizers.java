@@ -70,6 +70,13 @@ public final class Tokenizers {
             }
             return bytePair(path, merges, options);
         }
+        if (name.equals("merges.txt")) {
+            Path vocab = path.resolveSibling("vocab.json");
+            if (!Files.isRegularFile(vocab)) {
+                throw new TokenizerFileException(path + " needs vocab.json beside it; byte-level BPE needs both.");
+            }
+            return bytePair(vocab, path, options);
+        }
         if (name.endsWith(".txt")) return wordPiece(path, options);
         throw new TokenizerFileException(path + " is not a tokenizer file: expected tokenizer.json, vocab.json (with merges.txt) or vocab.txt.");
     }
@@ -78,6 +85,7 @@ public final class Tokenizers {
 
     /** BERT's vocab.txt: one token per line, the line number (from 0) is its id. */
     public static WordPieceTokenizer wordPiece(Path vocabTxt, TokenizerOptions options) {
+        requireNoPeriodQuirk(options, vocabTxt.toString());
         Map<String, Integer> ids = readVocabTxt(vocabTxt);
         Path config = vocabTxt.resolveSibling("tokenizer_config.json");
         Boolean lowercase = options.lowercase();
@@ -98,6 +106,7 @@ public final class Tokenizers {
 
     /** A WordPiece tokenizer from a vocab.txt on the class path or in memory. */
     public static WordPieceTokenizer wordPiece(InputStream vocabTxt, String name, TokenizerOptions options) {
+        requireNoPeriodQuirk(options, name);
         Map<String, Integer> ids = readVocabTxt(vocabTxt, name);
         boolean lowercase = options.lowercase() != null ? options.lowercase() : !hasUpperCase(ids.keySet());
         return wordPiece(ids, new BertWordSplitter.Options(true, true, lowercase, lowercase),
@@ -118,6 +127,13 @@ public final class Tokenizers {
         return new WordPieceTokenizer(vocabulary, "[UNK]", "##", 100,
                 normalization, new AddedTokens(added),
                 new int[]{cls}, new int[]{sep}, maxLength, source);
+    }
+
+    private static void requireNoPeriodQuirk(TokenizerOptions options, String source) {
+        if (options.periodAsPadToken()) {
+            throw new IllegalArgumentException("the '.'-as-pad-token option reproduces a GPT-2 pipeline and applies only to "
+                    + "byte-level BPE, not to the WordPiece tokenizer of " + source + ".");
+        }
     }
 
     private static Map<String, Integer> readVocabTxt(Path file) {
@@ -375,6 +391,7 @@ public final class Tokenizers {
         }
         switch (type) {
             case "WordPiece" -> {
+                requireNoPeriodQuirk(options, name);
                 JsonNode norm = root.path("normalizer");
                 BertWordSplitter.Options o;
                 if (norm.isMissingNode() || norm.isNull()) {
