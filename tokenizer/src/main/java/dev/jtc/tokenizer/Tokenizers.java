@@ -17,7 +17,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -293,8 +292,7 @@ public final class Tokenizers {
     private static Map<String, Integer> vocabMap(JsonNode v, String name) {
         if (!v.isObject()) throw new TokenizerFileException(name + ": expected a JSON object from token to id.");
         Map<String, Integer> ids = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
             if (!e.getValue().canConvertToInt() || !e.getValue().isIntegralNumber()) {
                 throw new TokenizerFileException(name + ": the id of token '" + e.getKey() + "' is not an integer.");
             }
