@@ -23,8 +23,10 @@ final class VectorMatmul {
     static final int L = S.length();
     static final int MR = 6;
     static final int NR = 4 * L;
-    static final int KC = 256;
-    static final int MC = 32 * MR;
+    /** K block: a 6-row A sliver (6 KB) stays in L1 while the 256×64 B block streams from L2. */
+    static final int KC = blocking("jtc.matmul.kc", 256, 1);
+    /** M block: the packed A block (MC×KC floats, 192 KB) stays in L2 across all of a thread's panels. */
+    static final int MC = blocking("jtc.matmul.mc", 32 * MR, MR);
     /** Below this many multiply-adds, waking the team costs more than it saves. */
     private static final long PARALLEL_MIN_MACS = 1L << 17;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
@@ -41,6 +43,20 @@ final class VectorMatmul {
             if (row.length < k) row = new float[k];
             return row;
         }
+    }
+
+    /** A blocking size from a system property (for tuning on other CPUs), rounded to a multiple of {@code unit}. */
+    private static int blocking(String property, int fallback, int unit) {
+        String s = System.getProperty(property);
+        if (s == null || s.isBlank()) return fallback;
+        try {
+            int v = Integer.parseInt(s.trim());
+            if (v >= unit && v <= 1 << 16) return v / unit * unit;
+        } catch (NumberFormatException ignored) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException("-D" + property + " must be a whole number from " + unit + " to 65536, got \""
+                + s + "\".");
     }
 
     private static final ThreadLocal<Buffers> CALLER = ThreadLocal.withInitial(Buffers::new);
@@ -110,7 +126,8 @@ final class VectorMatmul {
     static void blocked(MemorySegment a, long aOff, int lda, int r0, int r1, VectorPacked w, MemorySegment bias,
                         MemorySegment c, long cOff, int ldc, int p0, int p1, Buffers buf) {
         int k = w.k, n = w.n;
-        float[] bp = w.panels, ap = buf.aPack;
+        MemorySegment bp = w.panels;
+        float[] ap = buf.aPack;
         long ldcBytes = (long) ldc * Float.BYTES;
         for (int ic = r0; ic < r1; ic += MC) {
             int mc = Math.min(MC, r1 - ic);
@@ -121,7 +138,7 @@ final class VectorMatmul {
                 int init = pc > 0 ? 2 : bias != null ? 1 : 0;
                 for (int p = p0; p < p1; p++) {
                     int col0 = p * NR, cols = Math.min(NR, n - col0);
-                    int bBase = (p * k + pc) * NR;
+                    long bBase = ((long) p * k + pc) * NR * Float.BYTES;
                     for (int s = 0; s < slivers; s++) {
                         int row0 = ic + s * MR, rows = Math.min(MR, r1 - row0);
                         int aBase = s * MR * kc;
@@ -139,7 +156,7 @@ final class VectorMatmul {
     }
 
     /** A partial tile (last rows or last panel) goes through a full-size tile buffer, then back. */
-    private static void edgeTile(float[] ap, int aBase, float[] bp, int bBase, int kc, MemorySegment c, long cElem,
+    private static void edgeTile(float[] ap, int aBase, MemorySegment bp, long bBase, int kc, MemorySegment c, long cElem,
                                  int ldc, int rows, int cols, int init, MemorySegment bias, int col0, Buffers buf) {
         MemorySegment t = buf.tile;
         long rowBytes = (long) NR * Float.BYTES, bytes = (long) cols * Float.BYTES;
@@ -174,7 +191,9 @@ final class VectorMatmul {
     static void gemv(MemorySegment a, long aOff, VectorPacked w, MemorySegment bias, MemorySegment c, long cOff,
                      int p0, int p1, Buffers buf) {
         int k = w.k, n = w.n;
-        float[] x = buf.row(k), bp = w.panels;
+        float[] x = buf.row(k);
+        MemorySegment bp = w.panels;
+        long rowBytes = (long) NR * Float.BYTES;
         MemorySegment.copy(a, F, aOff * Float.BYTES, x, 0, k);
         int p = p0;
         for (; p + 1 < p1 && (p + 2) * NR <= n; p += 2) {
@@ -193,18 +212,18 @@ final class VectorMatmul {
             } else {
                 c0 = c1 = c2 = c3 = c4 = c5 = c6 = c7 = FloatVector.zero(S);
             }
-            int b0 = p * k * NR, b1 = (p + 1) * k * NR;
+            long b0 = (long) p * k * rowBytes, b1 = (long) (p + 1) * k * rowBytes;
             for (int kk = 0; kk < k; kk++) {
                 FloatVector av = FloatVector.broadcast(S, x[kk]);
-                int o0 = b0 + kk * NR, o1 = b1 + kk * NR;
-                c0 = av.fma(FloatVector.fromArray(S, bp, o0), c0);
-                c1 = av.fma(FloatVector.fromArray(S, bp, o0 + L), c1);
-                c2 = av.fma(FloatVector.fromArray(S, bp, o0 + 2 * L), c2);
-                c3 = av.fma(FloatVector.fromArray(S, bp, o0 + 3 * L), c3);
-                c4 = av.fma(FloatVector.fromArray(S, bp, o1), c4);
-                c5 = av.fma(FloatVector.fromArray(S, bp, o1 + L), c5);
-                c6 = av.fma(FloatVector.fromArray(S, bp, o1 + 2 * L), c6);
-                c7 = av.fma(FloatVector.fromArray(S, bp, o1 + 3 * L), c7);
+                long o0 = b0 + kk * rowBytes, o1 = b1 + kk * rowBytes;
+                c0 = av.fma(FloatVector.fromMemorySegment(S, bp, o0, NATIVE), c0);
+                c1 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 4L * L, NATIVE), c1);
+                c2 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 8L * L, NATIVE), c2);
+                c3 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 12L * L, NATIVE), c3);
+                c4 = av.fma(FloatVector.fromMemorySegment(S, bp, o1, NATIVE), c4);
+                c5 = av.fma(FloatVector.fromMemorySegment(S, bp, o1 + 4L * L, NATIVE), c5);
+                c6 = av.fma(FloatVector.fromMemorySegment(S, bp, o1 + 8L * L, NATIVE), c6);
+                c7 = av.fma(FloatVector.fromMemorySegment(S, bp, o1 + 12L * L, NATIVE), c7);
             }
             long cb = (cOff + col0) * Float.BYTES;
             c0.intoMemorySegment(c, cb, NATIVE);
@@ -230,14 +249,14 @@ final class VectorMatmul {
             } else {
                 c0 = c1 = c2 = c3 = FloatVector.zero(S);
             }
-            int b0 = p * k * NR;
+            long b0 = (long) p * k * rowBytes;
             for (int kk = 0; kk < k; kk++) {
                 FloatVector av = FloatVector.broadcast(S, x[kk]);
-                int o0 = b0 + kk * NR;
-                c0 = av.fma(FloatVector.fromArray(S, bp, o0), c0);
-                c1 = av.fma(FloatVector.fromArray(S, bp, o0 + L), c1);
-                c2 = av.fma(FloatVector.fromArray(S, bp, o0 + 2 * L), c2);
-                c3 = av.fma(FloatVector.fromArray(S, bp, o0 + 3 * L), c3);
+                long o0 = b0 + kk * rowBytes;
+                c0 = av.fma(FloatVector.fromMemorySegment(S, bp, o0, NATIVE), c0);
+                c1 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 4L * L, NATIVE), c1);
+                c2 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 8L * L, NATIVE), c2);
+                c3 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 12L * L, NATIVE), c3);
             }
             long cb = (cOff + col0) * Float.BYTES;
             c0.intoMemorySegment(c, cb, NATIVE, m0);
@@ -252,7 +271,7 @@ final class VectorMatmul {
      * and one fma chain per element in k order (so every path gives the same bits). {@code init}: 0 starts
      * from zero, 1 from the bias row at {@code biasByte}, 2 from the current C tile.
      */
-    static void tile(float[] ap, int aBase, float[] bp, int bBase, int kc,
+    static void tile(float[] ap, int aBase, MemorySegment bp, long bBase, int kc,
                      MemorySegment c, long cByte, long ldcBytes, int init, MemorySegment bias, long biasByte) {
         FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33, c40, c41, c42, c43, c50, c51, c52, c53;
         if (init == 2) {
@@ -301,11 +320,11 @@ final class VectorMatmul {
             c50 = z; c51 = z; c52 = z; c53 = z;
         }
         for (int p = 0; p < kc; p++) {
-            int bo = bBase + p * NR;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo + 0 * L);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + 1 * L);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, bp, bo + 3 * L);
+            long bo = bBase + (long) p * NR * Float.BYTES;
+            FloatVector b0 = FloatVector.fromMemorySegment(S, bp, bo + 0L * L, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, bp, bo + 4L * L, NATIVE);
+            FloatVector b2 = FloatVector.fromMemorySegment(S, bp, bo + 8L * L, NATIVE);
+            FloatVector b3 = FloatVector.fromMemorySegment(S, bp, bo + 12L * L, NATIVE);
             int ao = aBase + p * MR;
             FloatVector a0 = FloatVector.broadcast(S, ap[ao + 0]);
             c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02); c03 = a0.fma(b3, c03);
