@@ -14,13 +14,15 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Finds a model from what the user typed, in this order:
  * <ol>
  *   <li>an existing directory in Hugging Face layout ({@code config.json} with {@code model.safetensors} or
  *       {@code model.safetensors.index.json}) or a TensorFlow SavedModel ({@code variables/variables.index});
- *       a {@code .safetensors} or {@code .safetensors.index.json} file stands for its directory;</li>
+ *       a {@code .safetensors} or {@code .safetensors.index.json} file stands for its directory, and a
+ *       {@code models--org--name} folder of the Hugging Face cache for the snapshot of its main branch;</li>
  *   <li>a built-in id ({@link BuiltinModels});</li>
  *   <li>a Hugging Face id ({@code gpt2}, {@code org/name}, optionally {@code @revision}) already in the local
  *       Hugging Face cache;</li>
@@ -39,11 +41,17 @@ public final class ModelLocator {
 
     /** Locates {@code spec} with the environment's Hugging Face settings; download progress goes to stderr. */
     public static LocatedModel locate(String spec) {
-        return locate(spec, HubSettings.fromEnvironment(), System.err);
+        return locate(spec, HubSettings::fromEnvironment, System.err);
     }
 
     /** Locates {@code spec} with explicit hub settings; {@code progress} may be null for silence. */
     public static LocatedModel locate(String spec, HubSettings hub, PrintStream progress) {
+        return locate(spec, () -> hub, progress);
+    }
+
+    /** The hub settings are read only when a directory or built-in id did not answer, so a bad HF_ENDPOINT cannot
+     *  get in the way of a local model. */
+    private static LocatedModel locate(String spec, Supplier<HubSettings> settings, PrintStream progress) {
         if (spec == null || spec.isBlank()) {
             throw new IllegalArgumentException("the model is empty; expected a directory, a built-in model id or a "
                     + "Hugging Face id such as gpt2 or org/name.");
@@ -61,6 +69,7 @@ public final class ModelLocator {
                     + "Hugging Face id (name, org/name or org/name@revision).");
         }
         RepoId repo = RepoId.parse(spec);
+        HubSettings hub = settings.get();
         HubCache cache = new HubCache(hub.cache());
         Optional<Path> snapshot = cache.snapshot(repo);
         if (snapshot.isPresent()) {
@@ -86,7 +95,20 @@ public final class ModelLocator {
 
     /** A local directory: Hugging Face layout or a TensorFlow SavedModel, else one sentence saying what is expected. */
     public static LocatedModel directory(Path dir, String id, Origin origin) {
-        return layout(dir, id, origin).orElseThrow(() -> new WeightsException("the directory " + dir + " holds no model jtc "
+        Optional<LocatedModel> m = layout(dir, id, origin);
+        if (m.isEmpty() && dir.getFileName() != null && dir.getFileName().toString().startsWith("models--")) {
+            // A repository folder of the Hugging Face cache itself: take the snapshot its main branch points to.
+            Path ref = dir.resolve("refs").resolve(RepoId.DEFAULT_REVISION);
+            try {
+                if (Files.isRegularFile(ref)) {
+                    String commit = Files.readString(ref).strip();
+                    if (RepoId.isCommit(commit)) m = complete(dir.resolve("snapshots").resolve(commit), id, Origin.HF_CACHE);
+                }
+            } catch (java.io.IOException e) {
+                throw new WeightsException("the Hugging Face cache entry " + ref + " could not be read: " + e.getMessage() + ".", e);
+            }
+        }
+        return m.orElseThrow(() -> new WeightsException("the directory " + dir + " holds no model jtc "
                 + "can read: " + layoutProblem(dir) + "."));
     }
 

@@ -127,6 +127,14 @@ class ModelLocatorTest {
     }
 
     @Test
+    void aCacheRepositoryFolderStandsForItsMainSnapshot() throws IOException {
+        Path cache = pythonStyleCache("models--gpt2", true);
+        LocatedModel m = ModelLocator.locate(cache.resolve("models--gpt2").toString(), offline(tmp.resolve("elsewhere")), null);
+        assertEquals(cache.resolve("models--gpt2/snapshots/" + COMMIT), m.directory());
+        assertEquals(Origin.HF_CACHE, m.origin());
+    }
+
+    @Test
     void unknownIdOfflineIsOneSentenceNamingTheCache() throws IOException {
         Path cache = pythonStyleCache("models--gpt2", false);
         WeightsException e = assertThrows(WeightsException.class, () -> ModelLocator.locate("gpt2", offline(cache), null));

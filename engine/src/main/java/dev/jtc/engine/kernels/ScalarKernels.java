@@ -85,11 +85,15 @@ final class ScalarKernels implements Kernels {
         KernelChecks.range(x, off, n, "gelu");
         for (long i = 0; i < n; i++) {
             double v = x.getAtIndex(F, off + i);
-            double g = form == Activation.GELU_TANH
-                    ? 0.5 * v * (1.0 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)))
-                    : 0.5 * v * Erf.erfc(-v / Math.sqrt(2.0));
+            double g = form == Activation.GELU_TANH ? geluTanh(v) : 0.5 * v * Erf.erfc(-v / Math.sqrt(2.0));
             x.setAtIndex(F, off + i, (float) g);
         }
+    }
+
+    /** Where tanh(u) nears −1, {@code 1 + tanh(u)} cancels even in double; {@code 2/(1 + e^{−2u})} is the same number. */
+    private static double geluTanh(double v) {
+        double u = SQRT_2_OVER_PI * (v + 0.044715 * v * v * v);
+        return u >= -1 ? 0.5 * v * (1.0 + Math.tanh(u)) : v / (1.0 + Math.exp(-2.0 * u));
     }
 
     @Override

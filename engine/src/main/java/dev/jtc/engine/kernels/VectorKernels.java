@@ -161,15 +161,37 @@ final class VectorKernels implements Kernels {
         return x.div(u2.lanewise(VectorOperators.EXP).add(1f));
     }
 
+    /** Taylor coefficients of erf(z)/z in powers of z²: 2/√π·(−1)ⁿ/(n!(2n+1)), n = 0..10. */
+    private static final float[] ERF_TAYLOR = new float[11];
+
+    static {
+        double f = 2 / Math.sqrt(Math.PI);
+        for (int n = 0; n <= 10; n++) {
+            ERF_TAYLOR[n] = (float) (f / (2 * n + 1));
+            f *= -1.0 / (n + 1);
+        }
+    }
+
     /**
-     * {@code x·Φ(x)} with {@code Φ(x) = erfc(−x/√2)/2}. erfc(z) for z ≥ 0 by the Chebyshev fit of Press et
-     * al., Numerical Recipes in C (2nd ed., §6.2, {@code erfcc}): {@code t·exp(−z² + P(t))},
-     * {@code t = 1/(1 + z/2)}, fractional error below 1.2e-7 for every z; for x > 0 it is used as
-     * {@code 1 − erfc(z)/2}, which keeps a relative error near float precision across the whole line.
+     * {@code x·Φ(x)} with {@code Φ(x) = (1 + erf(x/√2))/2}. Two pieces, chosen per lane:
+     * <ul>
+     * <li>−0.5 ≤ z ≤ 1 ({@code z = x/√2}): erf by its Taylor series to z²¹ (truncation below 1e-9), which keeps
+     *     float precision near 0 where erf is small;</li>
+     * <li>elsewhere: erfc(|z|) by the Chebyshev fit of Press et al., Numerical Recipes in C (2nd ed., §6.2,
+     *     {@code erfcc}): {@code t·exp(−z² + P(t))}, {@code t = 1/(1 + |z|/2)}, fractional error below
+     *     1.2e-7 for every z; Φ is then {@code 1 − erfc/2} or {@code erfc/2}, so the negative tail keeps
+     *     relative precision instead of cancelling in {@code 1 + erf}.</li>
+     * </ul>
      */
     static FloatVector geluErf(FloatVector x) {
-        FloatVector z = x.abs().mul(SQRT_HALF);
-        FloatVector t = FloatVector.broadcast(S, 1f).div(z.fma(0.5f, 1f));
+        FloatVector z = x.mul(SQRT_HALF);
+        FloatVector az = z.abs();
+        FloatVector z2 = z.mul(z);
+        FloatVector q = FloatVector.broadcast(S, ERF_TAYLOR[10]);
+        for (int n = 9; n >= 0; n--) q = q.fma(z2, FloatVector.broadcast(S, ERF_TAYLOR[n]));
+        FloatVector phiNear = z.mul(q).fma(0.5f, 0.5f);
+
+        FloatVector t = FloatVector.broadcast(S, 1f).div(az.fma(0.5f, 1f));
         FloatVector p = t.fma(0.17087277f, -0.82215223f);
         p = p.mul(t).add(1.48851587f);
         p = p.mul(t).add(-1.13520398f);
@@ -179,10 +201,11 @@ final class VectorKernels implements Kernels {
         p = p.mul(t).add(0.37409196f);
         p = p.mul(t).add(1.00002368f);
         p = p.mul(t).add(-1.26551223f);
-        FloatVector erfc = t.mul(p.sub(z.mul(z)).lanewise(VectorOperators.EXP));
-        FloatVector halfErfc = erfc.mul(0.5f);
-        FloatVector phi = halfErfc.neg().add(1f).blend(halfErfc, x.compare(VectorOperators.LT, 0f));
-        return x.mul(phi);
+        FloatVector halfErfc = t.mul(p.sub(z2).lanewise(VectorOperators.EXP)).mul(0.5f);
+        FloatVector phiFar = halfErfc.neg().add(1f).blend(halfErfc, x.compare(VectorOperators.LT, 0f));
+        // 0.5 + erf/2 cancels for negative z (Φ(−1.4) ≈ 0.08): there the erfc branch takes over earlier.
+        VectorMask<Float> near = z.compare(VectorOperators.LE, 1f).and(z.compare(VectorOperators.GE, -0.5f));
+        return x.mul(phiFar.blend(phiNear, near));
     }
 
     @Override

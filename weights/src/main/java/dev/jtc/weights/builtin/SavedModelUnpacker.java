@@ -45,6 +45,12 @@ final class SavedModelUnpacker {
         try {
             Files.createDirectories(parent);
             tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+            // createTempDirectory makes it owner-only; the finished directory should read like any other
+            try {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            } catch (UnsupportedOperationException notPosix) {
+                // keep the default permissions
+            }
             try (ZipFile outer = new ZipFile(jar.toFile())) {
                 ZipEntry entry = outer.getEntry(innerEntry);
                 if (entry == null) {

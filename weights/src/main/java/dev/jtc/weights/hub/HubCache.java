@@ -19,6 +19,7 @@ import java.util.Optional;
  *     blobs/&lt;etag&gt;                    file contents, named by the hub's ETag (sha256 or git sha1)
  *     blobs/&lt;etag&gt;.incomplete         a download in progress, resumed by the next attempt
  *     snapshots/&lt;commit&gt;/&lt;file&gt;       relative symlinks into ../../blobs
+ * &lt;cache&gt;/.locks/models--org--name/&lt;etag&gt;.lock   held while a blob is being downloaded
  * </pre>
  */
 public final class HubCache {
@@ -70,8 +71,9 @@ public final class HubCache {
         return repoDir(repo).resolve("blobs").resolve(etag + ".incomplete");
     }
 
+    /** Where huggingface_hub keeps its lock for a blob: {@code <cache>/.locks/models--org--name/<etag>.lock}. */
     public Path lock(RepoId repo, String etag) {
-        return repoDir(repo).resolve("blobs").resolve(etag + ".lock");
+        return root.resolve(".locks").resolve(repo.cacheFolderName()).resolve(etag + ".lock");
     }
 
     /** Records that {@code revision} pointed to {@code commit}, atomically. Commit hashes need no ref. */
@@ -97,8 +99,7 @@ public final class HubCache {
         Path blob = blob(repo, etag);
         Files.createDirectories(target.getParent());
         Path relative = target.getParent().relativize(blob);
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".link-" + ProcessHandle.current().pid());
-        Files.deleteIfExists(tmp);
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".link-" + java.util.UUID.randomUUID());
         try {
             Files.createSymbolicLink(tmp, relative);
         } catch (UnsupportedOperationException | FileSystemException e) {

@@ -24,6 +24,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,6 +45,7 @@ import java.util.regex.Pattern;
  * (up to {@value #MAX_TRIES} attempts without progress) and in the next one. The finished file is checked against
  * the ETag (sha256 for LFS files, the git blob sha1 otherwise; other ETag forms, as some mirrors send, are not
  * checked) and moved into place atomically. The token goes only to the endpoint's own host, never to the CDN.
+ * A transfer that delivers no byte for the request timeout (30 s) counts as failed and is resumed.
  */
 public final class HubClient {
 
@@ -68,6 +74,8 @@ public final class HubClient {
     record FileMeta(String file, String commit, String etag, long size, URI location) {
     }
 
+    private static final ConcurrentHashMap<Path, Object> LOCAL_LOCKS = new ConcurrentHashMap<>();
+
     private final HubSettings settings;
     private final HubCache cache;
     private final HttpClient http;
@@ -77,7 +85,7 @@ public final class HubClient {
 
     /** {@code progress} receives plain-text progress lines; null for silence. */
     public HubClient(HubSettings settings, PrintStream progress) {
-        this(settings, progress, Duration.ofSeconds(10), Duration.ofSeconds(60), 1000);
+        this(settings, progress, Duration.ofSeconds(10), Duration.ofSeconds(30), 1000);
     }
 
     HubClient(HubSettings settings, PrintStream progress, Duration connectTimeout, Duration requestTimeout, long retryPauseMillis) {
@@ -226,8 +234,17 @@ public final class HubClient {
         Path blob = cache.blob(repo, meta.etag());
         Path part = cache.incomplete(repo, meta.etag());
         Files.createDirectories(blob.getParent());
-        // A second jtc (or Python) process fetching the same blob waits here instead of writing the same file.
-        try (FileChannel lockChannel = FileChannel.open(cache.lock(repo, meta.etag()), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        Files.createDirectories(cache.lock(repo, meta.etag()).getParent());
+        // Another jtc process fetching the same blob waits on the file lock, another thread of this one on the
+        // monitor (a JVM cannot hold two file locks on one file).
+        Path lockFile = cache.lock(repo, meta.etag());
+        synchronized (LOCAL_LOCKS.computeIfAbsent(lockFile.toAbsolutePath(), k -> new Object())) {
+            downloadBlobLocked(repo, meta, blob, part, lockFile);
+        }
+    }
+
+    private void downloadBlobLocked(RepoId repo, FileMeta meta, Path blob, Path part, Path lockFile) throws IOException {
+        try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock ignored = lockChannel.lock()) {
             if (Files.isRegularFile(blob) && (meta.size() < 0 || Files.size(blob) == meta.size())) return;
             String label = repo.name() + "/" + meta.file();
@@ -328,19 +345,73 @@ public final class HubClient {
                 byte[] buf = new byte[1 << 16];
                 ByteBuffer wrap = ByteBuffer.wrap(buf);
                 int n;
-                try {
-                    while ((n = in.read(buf)) >= 0) {
-                        wrap.clear().limit(n);
-                        while (wrap.hasRemaining()) out.write(wrap);
-                        position += n;
-                        bar.update(position);
+                try (StallWatch watch = new StallWatch(requestTimeout)) {
+                    try {
+                        while ((n = in.read(buf)) >= 0) {
+                            watch.alive();
+                            wrap.clear().limit(n);
+                            while (wrap.hasRemaining()) out.write(wrap);
+                            position += n;
+                            bar.update(position);
+                        }
+                    } catch (IOException e) {
+                        throw new RetryableException(watch.stalled()
+                                ? "no data for " + requestTimeout.toSeconds() + " s" : reason(e));
                     }
-                } catch (IOException e) {
-                    throw new RetryableException(reason(e));
                 }
             }
             bar.done(position);
             return expectedEnd < 0 || position >= expectedEnd;
+        }
+    }
+
+    /**
+     * The JDK's HTTP client has no read timeout: a connection that stops sending would block a read forever. This
+     * watch interrupts the reading thread when no byte arrived for the timeout (the blocked read then fails with an
+     * IOException and the transfer is retried from where it stopped), and clears that interrupt when it closes.
+     */
+    private static final class StallWatch implements AutoCloseable {
+        private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jtc-download-watch");
+            t.setDaemon(true);
+            return t;
+        });
+
+        private final Thread reader = Thread.currentThread();
+        private final long limitNanos;
+        private final ScheduledFuture<?> task;
+        private volatile long lastByte = System.nanoTime();
+        private boolean done;
+        private boolean stalled;
+
+        StallWatch(Duration limit) {
+            this.limitNanos = limit.toNanos();
+            long period = Math.max(10, limit.toMillis() / 4);
+            this.task = TIMER.scheduleAtFixedRate(this::check, period, period, TimeUnit.MILLISECONDS);
+        }
+
+        void alive() {
+            lastByte = System.nanoTime();
+        }
+
+        private synchronized void check() {
+            if (!done && !stalled && System.nanoTime() - lastByte > limitNanos) {
+                stalled = true;
+                reader.interrupt();
+            }
+        }
+
+        synchronized boolean stalled() {
+            return stalled;
+        }
+
+        @Override
+        public void close() {
+            task.cancel(false);
+            synchronized (this) {
+                done = true;
+                if (stalled) Thread.interrupted(); // our own interrupt, not the caller's
+            }
         }
     }
 

@@ -14,6 +14,8 @@ import java.util.Optional;
 record BundleEntry(String name, int tfDtype, long[] shape, int shardId, long offset, long size, int crc32c,
                    boolean sliced) {
 
+    static final int DT_STRING = 7;
+
     /** TensorFlow {@code DataType} enum values and names, for the types a bundle may hold. */
     private static final String[] TF_NAMES = new String[24];
 

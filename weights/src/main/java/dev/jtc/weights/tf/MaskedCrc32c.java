@@ -27,4 +27,35 @@ final class MaskedCrc32c {
         }
         return mask((int) crc.getValue());
     }
+
+    /**
+     * The checksum TensorFlow stores for a string tensor of {@code count} elements, whose bytes are
+     * the varint lengths, a masked CRC of those lengths, then the string bytes. TensorFlow feeds each
+     * length to the CRC as a 4-byte little-endian integer (8 bytes above 2^32 - 1), not as the
+     * varint it stores; returns 0
+     * when the layout itself is broken (a checksum never matches then).
+     */
+    static int ofStrings(MemorySegment data, long count) {
+        CRC32C crc = new CRC32C();
+        java.nio.ByteBuffer eight = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long pos = 0, total = 0;
+        for (long i = 0; i < count; i++) {
+            long len = 0;
+            for (int shift = 0; ; shift += 7) {
+                if (pos >= data.byteSize() || shift > 63) return 0;
+                int b = data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, pos++) & 0xff;
+                len |= (long) (b & 0x7f) << shift;
+                if ((b & 0x80) == 0) break;
+            }
+            eight.clear();
+            if (len <= 0xffffffffL) eight.putInt((int) len);
+            else eight.putLong(len);
+            crc.update(eight.flip());
+            total += len;
+        }
+        if (pos + 4 + total != data.byteSize()) return 0;
+        crc.update(data.asSlice(pos, 4).asByteBuffer()); // the stored (masked) length checksum
+        crc.update(data.asSlice(pos + 4, total).asByteBuffer());
+        return mask((int) crc.getValue());
+    }
 }

@@ -266,7 +266,18 @@ public final class TensorBundle implements TensorSource {
     public boolean verify(String name) {
         BundleEntry e = entries.get(name);
         if (e == null) throw absent(name);
-        return MaskedCrc32c.of(slice(e)) == e.crc32c();
+        return checksumOk(e);
+    }
+
+    private boolean checksumOk(BundleEntry e) {
+        return e.tfDtype() == BundleEntry.DT_STRING ? MaskedCrc32c.ofStrings(slice(e), elements(e)) == e.crc32c()
+                : MaskedCrc32c.of(slice(e)) == e.crc32c();
+    }
+
+    private static long elements(BundleEntry e) {
+        long n = 1;
+        for (long d : e.shape()) n *= d;
+        return n;
     }
 
     /**
@@ -276,7 +287,7 @@ public final class TensorBundle implements TensorSource {
     public List<String> verify() {
         List<String> failed = new ArrayList<>();
         for (BundleEntry e : entries.values()) {
-            if (MaskedCrc32c.of(slice(e)) != e.crc32c()) failed.add(e.name());
+            if (!checksumOk(e)) failed.add(e.name());
         }
         return failed;
     }

