@@ -6,13 +6,17 @@ import dev.jtc.engine.tap.RowSelection;
 import dev.jtc.engine.tap.Site;
 import dev.jtc.engine.tap.TapRequest;
 import dev.jtc.weights.ModelConfig;
+import dev.jtc.weights.DType;
 import dev.jtc.weights.TensorSource;
+import dev.jtc.weights.safetensors.SafetensorsFile;
+import dev.jtc.weights.safetensors.SafetensorsWriter;
 import dev.jtc.weights.tf.TensorBundle;
 import dev.jtc.weights.tf.TfBertNames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -20,6 +24,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -137,6 +142,39 @@ class BertTensorFlowTest {
         compareAlone(randomWords(512, 3), 5e-4, 5e-4);
     }
 
+    /**
+     * The same weights rewritten in Hugging Face's layout (names from TfBertNames, Linear weights transposed to
+     * [out, in]) load through the other naming and layout and give TensorFlow's numbers too.
+     */
+    @Test
+    void huggingFaceLayoutOfTheSameWeightsMatches(@TempDir Path tmp) {
+        Path file = tmp.resolve("model.safetensors");
+        try (Arena arena = Arena.ofShared()) {
+            List<SafetensorsWriter.Entry> entries = new ArrayList<>();
+            for (TfBertNames.Mapping m : TfBertNames.mappings(weights)) {
+                MemorySegment src = weights.f32(m.tfName(), arena);
+                long[] shape = weights.info(m.tfName()).shape();
+                if (m.transposed()) {
+                    long rows = shape[0], cols = shape[1];
+                    MemorySegment t = arena.allocate(src.byteSize(), 64);
+                    for (long r = 0; r < rows; r++) {
+                        for (long c = 0; c < cols; c++) {
+                            t.setAtIndex(ValueLayout.JAVA_FLOAT, c * rows + r, src.getAtIndex(ValueLayout.JAVA_FLOAT, r * cols + c));
+                        }
+                    }
+                    src = t;
+                    shape = new long[]{cols, rows};
+                }
+                entries.add(new SafetensorsWriter.Entry(m.hfName(), DType.F32, shape, src));
+            }
+            SafetensorsWriter.write(file, Map.of("format", "pt"), entries);
+        }
+        try (SafetensorsFile hf = SafetensorsFile.open(file); Bert fromHf = Bert.load(hf, CONFIG, Kernels.vector())) {
+            assertTrue(hf.contains("bert.encoder.layer.11.attention.self.query.weight"));
+            compareAlone(fromHf, ids(SENTENCES[8]), 1e-4, 2e-4);
+        }
+    }
+
     @Test
     void knownMaskPrediction() {
         int[] ids = ids("the capital of france is [MASK] .");
@@ -216,6 +254,10 @@ class BertTensorFlowTest {
 
     /** One sequence alone, in TF and ours; the MLM logits are compared at the middle position. */
     private void compareAlone(int[] ids, double hiddenTol, double logitTol) {
+        compareAlone(bert, ids, hiddenTol, logitTol);
+    }
+
+    private void compareAlone(Bert bert, int[] ids, double hiddenTol, double logitTol) {
         int t = ids.length;
         int[] pos = {t / 2};
         Map<String, float[]> want = tf.run(new int[][]{ids}, new int[][]{ones(t)}, new int[1][t], new int[][]{pos}, fetches());
