@@ -68,6 +68,8 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--sequences", required=True)
     ap.add_argument("--override", default="")
+    ap.add_argument("--byte-tokenizer", action="store_true",
+                    help="also write vocab.json/merges.txt of a byte-level BPE without merges: id = byte value (needs --vocab >= 256)")
     a = ap.parse_args()
     rng = np.random.default_rng(a.seed)
     L, d, H, V, P = a.layers, a.hidden, a.heads, a.vocab, a.positions
@@ -106,6 +108,27 @@ def main():
               "activation_function": "gelu_new", "n_inner": (inner if a.inner else None)}
     with open(os.path.join(a.out, "config.json"), "w") as f:
         json.dump(config, f)
+
+    if a.byte_tokenizer:
+        # GPT-2's printable stand-ins for bytes (bytes_to_unicode in GPT-2's encoder.py): printable Latin-1
+        # bytes stand for themselves, the others are shifted to 256 + k in byte order.
+        printable = list(range(ord("!"), ord("~") + 1)) + list(range(ord("\u00a1"), ord("\u00ac") + 1)) \
+            + list(range(ord("\u00ae"), ord("\u00ff") + 1))
+        shifted = 0
+        vocab = {}
+        for byte in range(256):
+            if byte in printable:
+                ch = chr(byte)
+            else:
+                ch = chr(256 + shifted)
+                shifted += 1
+            vocab[ch] = byte
+        for extra in range(256, V):
+            vocab["<extra_%d>" % extra] = extra
+        with open(os.path.join(a.out, "vocab.json"), "w", encoding="utf-8") as f:
+            json.dump(vocab, f, ensure_ascii=False)
+        with open(os.path.join(a.out, "merges.txt"), "w", encoding="utf-8") as f:
+            f.write("#version: 0.2\n")
 
     overrides = {}
     ref = {}

@@ -3,12 +3,13 @@ package dev.jtc.engine.model;
 import dev.jtc.engine.kernels.Kernels.WeightLayout;
 import dev.jtc.weights.TensorSource;
 import dev.jtc.weights.WeightsException;
+import dev.jtc.weights.tf.TfBertNames;
 
 /**
  * Finds BERT's tensors under either naming: Hugging Face ({@code bert.encoder.layer.3.attention.self.query.weight},
  * Linear weights {@code [out, in]}, LayerNorm {@code weight/bias} or the older {@code gamma/beta}, with or without
  * the {@code bert.} prefix) or Google's TensorFlow checkpoint ({@code module/bert/encoder/layer_3/attention/self/query/kernel},
- * kernels {@code [in, out]}, with or without {@code module/}). Callers ask with Hugging Face names without prefix.
+ * kernels {@code [in, out]}, under any scope such as TF-Hub's {@code module/}, found by {@link TfBertNames#scope}). Callers ask with Hugging Face names without prefix.
  */
 final class BertNames {
 
@@ -28,8 +29,11 @@ final class BertNames {
         for (String p : new String[]{"bert.", ""}) {
             if (source.contains(p + "embeddings.word_embeddings.weight")) return new BertNames(source, false, p, "");
         }
-        for (String p : new String[]{"module/", ""}) {
-            if (source.contains(p + "bert/embeddings/word_embeddings")) return new BertNames(source, true, p + "bert/", p);
+        for (String name : source.names()) {
+            if (name.endsWith("bert/embeddings/word_embeddings")) {
+                String scope = TfBertNames.scope(source);
+                return new BertNames(source, true, scope + "bert/", scope);
+            }
         }
         throw new WeightsException(source.origin() + ": not a BERT checkpoint: it has neither "
                 + "bert.embeddings.word_embeddings.weight (Hugging Face) nor module/bert/embeddings/word_embeddings (TensorFlow).");

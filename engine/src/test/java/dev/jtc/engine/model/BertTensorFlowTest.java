@@ -6,11 +6,17 @@ import dev.jtc.engine.tap.RowSelection;
 import dev.jtc.engine.tap.Site;
 import dev.jtc.engine.tap.TapRequest;
 import dev.jtc.weights.ModelConfig;
+import dev.jtc.weights.DType;
 import dev.jtc.weights.TensorSource;
+import dev.jtc.weights.safetensors.SafetensorsFile;
+import dev.jtc.weights.safetensors.SafetensorsWriter;
+import dev.jtc.weights.tf.TensorBundle;
+import dev.jtc.weights.tf.TfBertNames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -18,6 +24,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The real bert-base-uncased against TensorFlow Java running the same SavedModel: the embedding output,
- * every layer's output, two attention norms (tolerance doubled: these post-norm states reach magnitudes near 10) and the MLM logits, for 21 sentences of 4 to 512 tokens
+ * every layer's output, two attention norms (relative tolerance, see compareRelative) and the MLM logits, for 21 sentences of 4 to 512 tokens
  * and a right-padded batch. Token ids come straight from vocab.txt (simple lower-case words), since
  * this tests the engine, not a tokenizer.
  */
@@ -38,6 +45,7 @@ class BertTensorFlowTest {
 
     static final ModelConfig CONFIG = new ModelConfig(ModelConfig.Architecture.BERT, 12, 768, 12, 3072, 30522, 512, 2,
             1e-12, ModelConfig.Activation.GELU_TANH);
+    static final int D = 768, V = 30522;
     static final int CLS = 101, SEP = 102, MASK = 103;
 
     TfBert tf;
@@ -49,7 +57,9 @@ class BertTensorFlowTest {
     @BeforeAll
     void load() throws IOException {
         tf = new TfBert(EasyBert.savedModel());
-        weights = tf.variables();
+        // The product path: our TensorFlow bundle reader and config inference, not TensorFlow's.
+        weights = TensorBundle.open(tf.directory());
+        assertEquals(CONFIG, TfBertNames.inferConfig(weights));
         bert = Bert.load(weights, CONFIG, Kernels.vector());
         vocab = new HashMap<>();
         words = new ArrayList<>();
@@ -103,7 +113,7 @@ class BertTensorFlowTest {
             "paris",
             "i think , therefore i am .",
             "the first world war began in 1914 and ended in 1918 .",
-            "water boils at one hundred degrees at sea level .",
+            "water is hot at one hundred degrees at sea level .",
             "he [MASK] a letter to his mother from the front .",
             "the quick brown fox jumps over the lazy dog .",
             "after the rain stopped , the children ran outside to play in the garden while their parents watched from the window .",
@@ -130,6 +140,39 @@ class BertTensorFlowTest {
     @Test
     void sentenceOf512TokensMatches() {
         compareAlone(randomWords(512, 3), 5e-4, 5e-4);
+    }
+
+    /**
+     * The same weights rewritten in Hugging Face's layout (names from TfBertNames, Linear weights transposed to
+     * [out, in]) load through the other naming and layout and give TensorFlow's numbers too.
+     */
+    @Test
+    void huggingFaceLayoutOfTheSameWeightsMatches(@TempDir Path tmp) {
+        Path file = tmp.resolve("model.safetensors");
+        try (Arena arena = Arena.ofShared()) {
+            List<SafetensorsWriter.Entry> entries = new ArrayList<>();
+            for (TfBertNames.Mapping m : TfBertNames.mappings(weights)) {
+                MemorySegment src = weights.f32(m.tfName(), arena);
+                long[] shape = weights.info(m.tfName()).shape();
+                if (m.transposed()) {
+                    long rows = shape[0], cols = shape[1];
+                    MemorySegment t = arena.allocate(src.byteSize(), 64);
+                    for (long r = 0; r < rows; r++) {
+                        for (long c = 0; c < cols; c++) {
+                            t.setAtIndex(ValueLayout.JAVA_FLOAT, c * rows + r, src.getAtIndex(ValueLayout.JAVA_FLOAT, r * cols + c));
+                        }
+                    }
+                    src = t;
+                    shape = new long[]{cols, rows};
+                }
+                entries.add(new SafetensorsWriter.Entry(m.hfName(), DType.F32, shape, src));
+            }
+            SafetensorsWriter.write(file, Map.of("format", "pt"), entries);
+        }
+        try (SafetensorsFile hf = SafetensorsFile.open(file); Bert fromHf = Bert.load(hf, CONFIG, Kernels.vector())) {
+            assertTrue(hf.contains("bert.encoder.layer.11.attention.self.query.weight"));
+            compareAlone(fromHf, ids(SENTENCES[8]), 1e-4, 2e-4);
+        }
     }
 
     @Test
@@ -173,17 +216,19 @@ class BertTensorFlowTest {
         bert.forward(Batch.of(ours), Hooks.taps(taps));
         for (int i = 0; i < b; i++) {
             int len = seqs[i].length;
-            compareRows(want.get(TfBert.embeddings()), i * t, rec.rows.get("s" + i + ".embed"), len, 1e-4, "embed of " + i);
+            compareRows(want.get(TfBert.embeddings()), i * t, rec.rows.get("s" + i + ".embed"), len, D, 1e-4, "embed of " + i);
             for (int l = 0; l < 12; l++) {
-                compareRows(want.get(TfBert.layerOutput(l)), i * t, rec.rows.get("s" + i + ".layer." + l + ".block_out"), len, 1e-4,
+                compareRows(want.get(TfBert.layerOutput(l)), i * t, rec.rows.get("s" + i + ".layer." + l + ".block_out"), len, D, 1e-4,
                         "layer " + l + " of " + i);
             }
-            compareRows(want.get(TfBert.MLM_LOGITS), i, rec.rows.get("s" + i + ".logits"), 1, 2e-4, "logits of " + i);
-            // Padding changes nothing for the real rows: same as the sequence alone.
+            compareRows(want.get(TfBert.MLM_LOGITS), i, rec.rows.get("s" + i + ".logits"), 1, V, 2e-4, "logits of " + i);
+            assertEquals(mlmPos[i], rec.firstPositions.get("s" + i + ".logits"));
+            // Padding changes nothing for the real rows: same as the sequence alone (up to the kernels' summation
+            // order, which may differ with the number of rows).
             TapRecorder alone = new TapRecorder();
             bert.forward(Batch.of(seqs[i]), Hooks.taps(new TapRequest(Site.BLOCK_OUT, 11, RowSelection.all(), alone)));
             float[] a = alone.rows.get("s0.layer.11.block_out");
-            compareRows(a, 0, rec.rows.get("s" + i + ".layer.11.block_out"), len, 1e-5, "padded vs alone " + i);
+            compareRows(a, 0, rec.rows.get("s" + i + ".layer.11.block_out"), len, D, 5e-5, "padded vs alone " + i);
         }
     }
 
@@ -209,19 +254,23 @@ class BertTensorFlowTest {
 
     /** One sequence alone, in TF and ours; the MLM logits are compared at the middle position. */
     private void compareAlone(int[] ids, double hiddenTol, double logitTol) {
+        compareAlone(bert, ids, hiddenTol, logitTol);
+    }
+
+    private void compareAlone(Bert bert, int[] ids, double hiddenTol, double logitTol) {
         int t = ids.length;
         int[] pos = {t / 2};
         Map<String, float[]> want = tf.run(new int[][]{ids}, new int[][]{ones(t)}, new int[1][t], new int[][]{pos}, fetches());
         TapRecorder rec = new TapRecorder();
         bert.forward(Batch.of(ids), Hooks.taps(taps(rec, pos)));
-        compareRows(want.get(TfBert.embeddings()), 0, rec.rows.get("s0.embed"), t, hiddenTol, "embed T=" + t);
+        compareRows(want.get(TfBert.embeddings()), 0, rec.rows.get("s0.embed"), t, D, hiddenTol, "embed T=" + t);
         for (int l = 0; l < 12; l++) {
-            compareRows(want.get(TfBert.layerOutput(l)), 0, rec.rows.get("s0.layer." + l + ".block_out"), t, hiddenTol,
+            compareRows(want.get(TfBert.layerOutput(l)), 0, rec.rows.get("s0.layer." + l + ".block_out"), t, D, hiddenTol,
                     "layer " + l + " T=" + t);
         }
-        compareRows(want.get(TfBert.attentionNorm(0)), 0, rec.rows.get("s0.layer.0.attn_norm"), t, 2 * hiddenTol, "attn norm 0");
-        compareRows(want.get(TfBert.attentionNorm(11)), 0, rec.rows.get("s0.layer.11.attn_norm"), t, 2 * hiddenTol, "attn norm 11");
-        compareRows(want.get(TfBert.MLM_LOGITS), 0, rec.rows.get("s0.logits"), 1, logitTol, "MLM logits T=" + t);
+        compareRelative(want.get(TfBert.attentionNorm(0)), rec.rows.get("s0.layer.0.attn_norm"), hiddenTol, "attn norm 0");
+        compareRelative(want.get(TfBert.attentionNorm(11)), rec.rows.get("s0.layer.11.attn_norm"), hiddenTol, "attn norm 11");
+        compareRows(want.get(TfBert.MLM_LOGITS), 0, rec.rows.get("s0.logits"), 1, V, logitTol, "MLM logits T=" + t);
     }
 
     private static int[] ones(int t) {
@@ -230,10 +279,21 @@ class BertTensorFlowTest {
         return o;
     }
 
+    /**
+     * |diff| / (1 + |want|) ≤ tol: the attention norms inside the last layers hold a few entries of magnitude
+     * near 20, where float32 rounding alone moves the absolute difference past 1e-4.
+     */
+    private static void compareRelative(float[] want, float[] have, double tol, String what) {
+        assertTrue(have != null && have.length == want.length, what + ": wrong tapped size");
+        double max = 0;
+        for (int i = 0; i < want.length; i++) max = Math.max(max, Math.abs(want[i] - have[i]) / (1 + Math.abs(want[i])));
+        System.out.printf("%s: max relative diff %.3g%n", what, max);
+        assertTrue(max <= tol, what + ": max relative diff " + max + " > " + tol);
+    }
+
     /** Compares {@code rows} rows of {@code have} with {@code want} starting at row {@code wantRow}. */
-    private static void compareRows(float[] want, int wantRow, float[] have, int rows, double tol, String what) {
+    private static void compareRows(float[] want, int wantRow, float[] have, int rows, int width, double tol, String what) {
         assertTrue(have != null, what + ": nothing was tapped");
-        int width = have.length / rows;
         double max = 0;
         for (int i = 0; i < rows * width; i++) max = Math.max(max, Math.abs(want[wantRow * width + i] - have[i]));
         System.out.printf("%s: max abs diff %.3g%n", what, max);

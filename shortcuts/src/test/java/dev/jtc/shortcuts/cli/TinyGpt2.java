@@ -1,0 +1,62 @@
+package dev.jtc.shortcuts.cli;
+
+import org.junit.jupiter.api.Assumptions;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Test helper: a small random GPT-2 in Hugging Face layout with a byte-level tokenizer (id = byte value), and
+ * its forward pass computed independently by the engine module's numpy reference (gpt2_reference.py).
+ */
+final class TinyGpt2 {
+
+    static final int LAYERS = 2, HIDDEN = 32, HEADS = 4, VOCAB = 260, POSITIONS = 32;
+
+    private TinyGpt2() {
+    }
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result jtc(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new Jtc());
+        cl.setExecutionExceptionHandler(new UserErrors());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    /** Writes the model into {@code dir} with the reference activations of {@code text}'s UTF-8 bytes. */
+    static void create(Path dir, String text) throws IOException, InterruptedException {
+        Path script = Path.of("..", "engine", "src", "test", "python", "gpt2_reference.py").toAbsolutePath().normalize();
+        if (!Files.isRegularFile(script)) throw new AssertionError("reference script missing: " + script);
+        Assumptions.assumeTrue(numpy(), "python3 with numpy is not installed, so the numpy GPT-2 reference cannot run; skipping.");
+        StringBuilder ids = new StringBuilder();
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) ids.append(ids.isEmpty() ? "" : ",").append(b & 0xff);
+        Process p = new ProcessBuilder(List.of("python3", script.toString(), dir.toString(), "--layers", "" + LAYERS,
+                "--hidden", "" + HIDDEN, "--heads", "" + HEADS, "--vocab", "" + VOCAB, "--positions", "" + POSITIONS,
+                "--sequences", ids.toString(), "--byte-tokenizer", "--seed", "7")).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new AssertionError("reference script failed: " + output);
+    }
+
+    private static boolean numpy() {
+        try {
+            Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+}
