@@ -20,13 +20,15 @@ import java.lang.foreign.MemorySegment;
  */
 public interface Kernels {
 
+    /** The shared vector kernels: one team of {@code -Djtc.threads} threads (default: one per physical core). */
     static Kernels vector() {
         return VectorKernels.instance();
     }
 
     /**
      * Vector kernels with their own team of {@code threads} matmul/attention threads (the caller
-     * counts as one); {@link #vector()} shares one team sized by {@code -Djtc.threads}.
+     * counts as one). Each call starts {@code threads − 1} daemon threads that live as long as the
+     * process: for benchmarks and tests; an application wants {@link #vector()}.
      */
     static Kernels vector(int threads) {
         return new VectorKernels(threads);
@@ -49,7 +51,7 @@ public interface Kernels {
     /**
      * {@code c[m, n] = a[m, k] · W (+ bias)}, where {@code a} starts at element {@code aOff} with
      * row stride {@code lda}, and {@code c} at {@code cOff} with row stride {@code ldc}.
-     * {@code bias} (n floats) may be null.
+     * {@code bias} (n floats) may be null. {@code c} must not overlap {@code a}.
      */
     void matmul(MemorySegment a, long aOff, int lda, int m, PackedWeights w, MemorySegment bias,
                 MemorySegment c, long cOff, int ldc);
