@@ -53,8 +53,8 @@ final class VectorAttention {
         boolean causal;
 
         @Override
-        public void run(int member, int members) {
-            Buffers b = member == 0 ? CALLER.get() : workerBuffers[member];
+        public void run(int member, int members, int executor) {
+            Buffers b = executor == 0 ? CALLER.get() : workerBuffers[executor];
             share(q, qOff, ldq, k, kOff, ldk, v, vOff, ldv, tq, tk, heads, headSize, scale, causal, validKeys,
                     out, oOff, ldo, member, members, b);
         }

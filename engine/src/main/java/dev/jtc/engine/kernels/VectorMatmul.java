@@ -70,8 +70,8 @@ final class VectorMatmul {
         VectorPacked w;
 
         @Override
-        public void run(int member, int members) {
-            Buffers buf = member == 0 ? CALLER.get() : workerBuffers[member];
+        public void run(int member, int members, int executor) {
+            Buffers buf = executor == 0 ? CALLER.get() : workerBuffers[executor];
             share(a, aOff, lda, m, w, bias, c, cOff, ldc, member, members, buf);
         }
     }

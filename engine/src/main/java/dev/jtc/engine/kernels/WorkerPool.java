@@ -3,22 +3,32 @@ package dev.jtc.engine.kernels;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A fixed team of persistent threads for the kernels: the caller is member 0, {@code size − 1}
- * daemon workers are the rest. Between jobs a worker spins briefly (a forward pass issues the next
- * matmul within microseconds) and then parks, so an idle engine costs no CPU.
+ * daemon workers are the rest. A job is cut into {@code size} fixed shares (so every output element
+ * is computed the same way whatever runs it). Between jobs a worker spins briefly (a forward pass
+ * issues the next matmul within microseconds) and then parks, so an idle engine costs no CPU.
+ *
+ * <p>Each share is claimed before it runs. When the caller has finished its own share it claims
+ * and runs any share no worker has started yet: on a busy machine, where the OS has not scheduled a
+ * worker, the caller does not sit waiting for it.
  *
  * <p>One job at a time: a second caller that finds the team busy gets {@code false} from
  * {@link #tryAcquire} and does its work alone, on its own thread, rather than waiting.
  */
 final class WorkerPool {
 
-    /** Work split by member: {@code member} in {@code 0 .. members-1}. Must not throw for valid arguments. */
+    /**
+     * Work cut into {@code shares} fixed parts; {@code executor} is the thread running part {@code share}
+     * (0 for the caller, i for worker i), for choosing that thread's scratch buffers. Must not throw for
+     * valid arguments.
+     */
     interface Job {
-        void run(int member, int members);
+        void run(int share, int shares, int executor);
     }
 
     private static final long SPIN_NANOS = 200_000;
@@ -27,15 +37,18 @@ final class WorkerPool {
     private final Thread[] threads;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicInteger pending = new AtomicInteger();
+    /** The generation that last claimed each share. */
+    private final AtomicLongArray claims;
+    private final AtomicIntegerArray sleeping;
     private volatile Job job;
     private volatile long generation;
-    private final AtomicIntegerArray sleeping;
     private volatile Throwable failure;
 
     WorkerPool(int size) {
         if (size < 1) throw new IllegalArgumentException("the kernel thread count must be at least 1, got " + size + ".");
         this.size = size;
         this.threads = new Thread[size - 1];
+        this.claims = new AtomicLongArray(size);
         this.sleeping = new AtomicIntegerArray(Math.max(1, size - 1));
         for (int i = 1; i < size; i++) {
             int member = i;
@@ -67,24 +80,35 @@ final class WorkerPool {
         lock.unlock();
     }
 
-    /** Runs {@code j} on every member and returns when all are done; the caller must hold the team. */
+    /** Runs every share of {@code j} and returns when all are done; the caller must hold the team. */
     void run(Job j) {
         if (size == 1) {
-            j.run(0, 1);
+            j.run(0, 1, 0);
             return;
         }
         failure = null;
         job = j;
         pending.set(size - 1);
-        generation = generation + 1; // the volatile write that publishes the job to the workers
+        long g = generation + 1;
+        generation = g; // the volatile write that publishes the job to the workers
         for (int i = 0; i < threads.length; i++) {
             if (sleeping.get(i) != 0) LockSupport.unpark(threads[i]);
         }
         Throwable own = null;
         try {
-            j.run(0, size);
+            j.run(0, size, 0);
         } catch (Throwable t) {
             own = t;
+        }
+        for (int share = 1; share < size; share++) {
+            if (!claim(share, g)) continue;
+            try {
+                j.run(share, size, 0);
+            } catch (Throwable t) {
+                if (own == null) own = t;
+            } finally {
+                pending.decrementAndGet();
+            }
         }
         awaitWorkers();
         job = null;
@@ -92,6 +116,11 @@ final class WorkerPool {
         if (f instanceof RuntimeException re) throw re;
         if (f instanceof Error e) throw e;
         if (f != null) throw new IllegalStateException("a kernel worker failed", f);
+    }
+
+    private boolean claim(int share, long g) {
+        long seen = claims.get(share);
+        return seen != g && claims.compareAndSet(share, seen, g);
     }
 
     private void awaitWorkers() {
@@ -118,9 +147,11 @@ final class WorkerPool {
                 sleeping.set(slot, 0);
             }
             seen = generation;
+            // Only a claimed share may run; the job is read after the claim, while the caller still waits for it.
+            if (!claim(member, seen)) continue;
             Job j = job;
             try {
-                j.run(member, size);
+                j.run(member, size, member);
             } catch (Throwable t) {
                 failure = t;
             } finally {
