@@ -6,6 +6,8 @@ package dev.jtc.tokenizer;
  * {@link IllegalArgumentException} because a bad file is a user error, not a bug.
  */
 public final class TokenizerFileException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
     public TokenizerFileException(String message) {
         super(message);
     }

@@ -17,7 +17,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +69,13 @@ public final class Tokenizers {
             }
             return bytePair(path, merges, options);
         }
+        if (name.equals("merges.txt")) {
+            Path vocab = path.resolveSibling("vocab.json");
+            if (!Files.isRegularFile(vocab)) {
+                throw new TokenizerFileException(path + " needs vocab.json beside it; byte-level BPE needs both.");
+            }
+            return bytePair(vocab, path, options);
+        }
         if (name.endsWith(".txt")) return wordPiece(path, options);
         throw new TokenizerFileException(path + " is not a tokenizer file: expected tokenizer.json, vocab.json (with merges.txt) or vocab.txt.");
     }
@@ -78,6 +84,7 @@ public final class Tokenizers {
 
     /** BERT's vocab.txt: one token per line, the line number (from 0) is its id. */
     public static WordPieceTokenizer wordPiece(Path vocabTxt, TokenizerOptions options) {
+        requireNoPeriodQuirk(options, vocabTxt.toString());
         Map<String, Integer> ids = readVocabTxt(vocabTxt);
         Path config = vocabTxt.resolveSibling("tokenizer_config.json");
         Boolean lowercase = options.lowercase();
@@ -98,6 +105,7 @@ public final class Tokenizers {
 
     /** A WordPiece tokenizer from a vocab.txt on the class path or in memory. */
     public static WordPieceTokenizer wordPiece(InputStream vocabTxt, String name, TokenizerOptions options) {
+        requireNoPeriodQuirk(options, name);
         Map<String, Integer> ids = readVocabTxt(vocabTxt, name);
         boolean lowercase = options.lowercase() != null ? options.lowercase() : !hasUpperCase(ids.keySet());
         return wordPiece(ids, new BertWordSplitter.Options(true, true, lowercase, lowercase),
@@ -118,6 +126,13 @@ public final class Tokenizers {
         return new WordPieceTokenizer(vocabulary, "[UNK]", "##", 100,
                 normalization, new AddedTokens(added),
                 new int[]{cls}, new int[]{sep}, maxLength, source);
+    }
+
+    private static void requireNoPeriodQuirk(TokenizerOptions options, String source) {
+        if (options.periodAsPadToken()) {
+            throw new IllegalArgumentException("the '.'-as-pad-token option reproduces a GPT-2 pipeline and applies only to "
+                    + "byte-level BPE, not to the WordPiece tokenizer of " + source + ".");
+        }
     }
 
     private static Map<String, Integer> readVocabTxt(Path file) {
@@ -277,8 +292,7 @@ public final class Tokenizers {
     private static Map<String, Integer> vocabMap(JsonNode v, String name) {
         if (!v.isObject()) throw new TokenizerFileException(name + ": expected a JSON object from token to id.");
         Map<String, Integer> ids = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
             if (!e.getValue().canConvertToInt() || !e.getValue().isIntegralNumber()) {
                 throw new TokenizerFileException(name + ": the id of token '" + e.getKey() + "' is not an integer.");
             }
@@ -375,6 +389,7 @@ public final class Tokenizers {
         }
         switch (type) {
             case "WordPiece" -> {
+                requireNoPeriodQuirk(options, name);
                 JsonNode norm = root.path("normalizer");
                 BertWordSplitter.Options o;
                 if (norm.isMissingNode() || norm.isNull()) {

@@ -45,13 +45,19 @@ final class UnicodeClasses {
     /**
      * BertNormalizer's "control" (removed when cleaning text): the Unicode "other" categories
      * Cc, Cf, Cs, Co, except tab, newline and carriage return, which count as whitespace.
-     * Unassigned code points (Cn) are kept: the Rust library's category tables do not count them
-     * (checked against it: U+0378 becomes [UNK], not nothing), unlike Python's BertTokenizer.
+     * Unassigned code points (Cn) are kept: the Rust library does not count them (U+0378 becomes
+     * [UNK], not nothing), unlike Python's BertTokenizer.
+     *
+     * <p>Hugging Face classifies with the Rust crate unicode_categories, whose tables are
+     * Unicode 8.0: a character assigned later is unassigned there, so it is no control, no
+     * punctuation and no nonspacing mark for BERT, whatever the JDK's newer tables say.
+     * (Checked code point by code point against the Rust library.)
      */
     static boolean isBertControl(int c) {
         if (c == '\t' || c == '\n' || c == '\r') return false;
         if (c < 0x80) return c < 0x20 || c == 0x7F;
-        int t = Character.getType(c);
+        if (!UnicodeAge8.assigned(c)) return false;
+        int t = bertCategory(c);
         return t == Character.CONTROL || t == Character.FORMAT || t == Character.SURROGATE
                 || t == Character.PRIVATE_USE;
     }
@@ -64,7 +70,8 @@ final class UnicodeClasses {
         if (c < 0x80) {
             return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126);
         }
-        return switch (Character.getType(c)) {
+        if (!UnicodeAge8.assigned(c)) return false; // see isBertControl
+        return switch (bertCategory(c)) {
             case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
                  Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION,
                  Character.OTHER_PUNCTUATION -> true;
@@ -79,9 +86,24 @@ final class UnicodeClasses {
                 || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
     }
 
-    /** A nonspacing mark (Mn), dropped when accents are stripped. */
+    /** A nonspacing mark (Mn) as of Unicode 8.0 (see isBertControl), dropped when accents are stripped. */
     static boolean isNonspacingMark(int c) {
-        return c >= 0x300 && Character.getType(c) == Character.NON_SPACING_MARK;
+        return c >= 0x300 && UnicodeAge8.assigned(c) && bertCategory(c) == Character.NON_SPACING_MARK;
+    }
+
+    /**
+     * The general category as Unicode 8.0 had it, for BERT's classes: the JDK's category, except
+     * for the characters whose category changed since (from the Unicode release notes; each was
+     * checked against the Rust library).
+     */
+    private static int bertCategory(int c) {
+        return switch (c) {
+            case 0x166D, 0x111C9 -> Character.OTHER_PUNCTUATION; // So since 12.0; Mn since 11.0
+            case 0x1734, 0x1171E -> Character.NON_SPACING_MARK;  // Mc since 14.0
+            case 0x1885, 0x1886 -> Character.OTHER_LETTER;        // Mn since 9.0
+            case 0xA9BD -> Character.COMBINING_SPACING_MARK;      // Mn since 12.0
+            default -> Character.getType(c);
+        };
     }
 
     /**

@@ -46,6 +46,23 @@ class TokenizerFilesTest {
     }
 
     @Test
+    void mergesTxtStandsForTheBpePair() throws IOException {
+        write("p/vocab.json", SMALL_VOCAB);
+        Path merges = write("p/merges.txt", "a b\n");
+        assertInstanceOf(BytePairTokenizer.class, Tokenizers.load(merges));
+        Path lone = write("q/merges.txt", "a b\n");
+        assertTrue(message(() -> Tokenizers.load(lone)).contains("vocab.json"));
+    }
+
+    @Test
+    void periodQuirkIsForBpeOnly() throws IOException {
+        write("wq/vocab.txt", "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Tokenizers.load(dir.resolve("wq"), TokenizerOptions.defaults().withPeriodAsPadToken(true)));
+        assertTrue(e.getMessage().contains("WordPiece"), e.getMessage());
+    }
+
+    @Test
     void emptyDirectory() throws IOException {
         Files.createDirectories(dir.resolve("empty"));
         String m = message(() -> Tokenizers.load(dir.resolve("empty")));

@@ -2,11 +2,13 @@ package dev.jtc.engine.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Scaled-dot-product attention, register-tiled like the matmul: per head the keys are transposed
@@ -30,8 +32,8 @@ final class VectorAttention {
     /** Thread-owned arrays, grown to the largest sequence seen (so nothing is allocated once warm). */
     static final class Buffers {
         float[] kt = new float[0], vh = new float[0], scores = new float[0], qb = new float[0];
+        final float[] out = new float[QB * W];
         int head = -1;
-        long callId = -1;
 
         void ensure(int ktFloats, int vFloats, int scoreFloats, int qFloats) {
             if (kt.length < ktFloats) kt = new float[ktFloats];
@@ -49,20 +51,18 @@ final class VectorAttention {
         int ldq, ldk, ldv, ldo, tq, tk, heads, headSize, validKeys;
         float scale;
         boolean causal;
-        long id;
 
         @Override
         public void run(int member, int members) {
             Buffers b = member == 0 ? CALLER.get() : workerBuffers[member];
             share(q, qOff, ldq, k, kOff, ldk, v, vOff, ldv, tq, tk, heads, headSize, scale, causal, validKeys,
-                    out, oOff, ldo, member, members, b, id);
+                    out, oOff, ldo, member, members, b);
         }
     }
 
     private final WorkerPool pool;
     private final Buffers[] workerBuffers;
     private final Call call = new Call();
-    private static final java.util.concurrent.atomic.AtomicLong CALLS = new java.util.concurrent.atomic.AtomicLong();
 
     VectorAttention(WorkerPool pool) {
         this.pool = pool;
@@ -74,7 +74,6 @@ final class VectorAttention {
                    MemorySegment v, long vOff, int ldv, int tq, int tk, int heads, int headSize,
                    float scale, boolean causal, int validKeys, MemorySegment out, long oOff, int ldo) {
         if (tq == 0) return;
-        long id = CALLS.incrementAndGet();
         if (pool.size() > 1 && (long) tq * tk * headSize * heads >= PARALLEL_MIN_MACS && pool.reaches(q)
                 && pool.reaches(k) && pool.reaches(v) && pool.reaches(out) && pool.tryAcquire()) {
             Call c = call;
@@ -82,7 +81,6 @@ final class VectorAttention {
                 c.q = q; c.qOff = qOff; c.ldq = ldq; c.k = k; c.kOff = kOff; c.ldk = ldk;
                 c.v = v; c.vOff = vOff; c.ldv = ldv; c.tq = tq; c.tk = tk; c.heads = heads; c.headSize = headSize;
                 c.scale = scale; c.causal = causal; c.validKeys = validKeys; c.out = out; c.oOff = oOff; c.ldo = ldo;
-                c.id = id;
                 pool.run(c);
             } finally {
                 c.q = null; c.k = null; c.v = null; c.out = null;
@@ -91,22 +89,22 @@ final class VectorAttention {
             return;
         }
         share(q, qOff, ldq, k, kOff, ldk, v, vOff, ldv, tq, tk, heads, headSize, scale, causal, validKeys,
-                out, oOff, ldo, 0, 1, CALLER.get(), id);
+                out, oOff, ldo, 0, 1, CALLER.get());
     }
 
     static void share(MemorySegment q, long qOff, int ldq, MemorySegment k, long kOff, int ldk,
                       MemorySegment v, long vOff, int ldv, int tq, int tk, int heads, int hs,
                       float scale, boolean causal, int validKeys, MemorySegment out, long oOff, int ldo,
-                      int member, int members, Buffers b, long id) {
+                      int member, int members, Buffers b) {
         int blocks = (tq + QB - 1) / QB;
         long units = (long) heads * blocks;
         long u0 = units * member / members, u1 = units * (member + 1) / members;
         if (u0 >= u1) return;
-        int keys = Masking.visibleKeys(tq - 1, tq, tk, causal, validKeys);
+        int keys = 0;
         for (int i = 0; i < tq; i++) keys = Math.max(keys, Masking.visibleKeys(i, tq, tk, causal, validKeys));
         int keysPad = roundUp(Math.max(keys, 1), W), hsPad = roundUp(hs, W);
         b.ensure(hs * keysPad, keys * hsPad, QB * keysPad, QB * hs);
-        b.head = -1;
+        b.head = -1; // keys and values are new on every call
         for (long u = u0; u < u1; u++) {
             int h = (int) (u / blocks), blk = (int) (u % blocks);
             if (h != b.head) {
@@ -126,14 +124,15 @@ final class VectorAttention {
                                  int hs, int keys, int keysPad, int hsPad, Buffers b) {
         float[] kt = b.kt, vh = b.vh;
         long col = (long) h * hs;
+        float[] row = b.qb; // free until the first block: holds one key row at a time
         for (int j = 0; j < keys; j++) {
-            long src = kOff + (long) j * ldk + col;
-            for (int d = 0; d < hs; d++) kt[d * keysPad + j] = k.getAtIndex(F, src + d);
+            MemorySegment.copy(k, F, (kOff + (long) j * ldk + col) * Float.BYTES, row, 0, hs);
+            for (int d = 0; d < hs; d++) kt[d * keysPad + j] = row[d];
         }
-        for (int d = 0; d < hs; d++) java.util.Arrays.fill(kt, d * keysPad + keys, (d + 1) * keysPad, 0f);
+        for (int d = 0; d < hs; d++) Arrays.fill(kt, d * keysPad + keys, (d + 1) * keysPad, 0f);
         for (int j = 0; j < keys; j++) {
             MemorySegment.copy(v, F, (vOff + (long) j * ldv + col) * Float.BYTES, vh, j * hsPad, hs);
-            java.util.Arrays.fill(vh, j * hsPad + hs, (j + 1) * hsPad, 0f);
+            Arrays.fill(vh, j * hsPad + hs, (j + 1) * hsPad, 0f);
         }
     }
 
@@ -156,7 +155,7 @@ final class VectorAttention {
         float[] qb = b.qb, kt = b.kt, s = b.scores, vh = b.vh;
         for (int r = 0; r < QB; r++) {
             if (r < rows) MemorySegment.copy(q, F, (qOff + (long) (i0 + r) * ldq + col) * Float.BYTES, qb, r * hs, hs);
-            else java.util.Arrays.fill(qb, r * hs, (r + 1) * hs, 0f);
+            else Arrays.fill(qb, r * hs, (r + 1) * hs, 0f);
         }
         // Scores: 4 queries × 4 vectors of keys per pass, the head dimension as the reduction.
         int jEnd = roundUp(vmax, W);
@@ -206,57 +205,59 @@ final class VectorAttention {
                 p = FloatVector.broadcast(S, s[3 * keysPad + j]);
                 a30 = p.fma(w0, a30); a31 = p.fma(w1, a31); a32 = p.fma(w2, a32); a33 = p.fma(w3, a33);
             }
-            storeRow(out, oOff, ldo, i0, col, c, hs, inv0, v0, a00, a01, a02, a03);
-            if (rows > 1) storeRow(out, oOff, ldo, i0 + 1, col, c, hs, inv1, v1, a10, a11, a12, a13);
-            if (rows > 2) storeRow(out, oOff, ldo, i0 + 2, col, c, hs, inv2, v2, a20, a21, a22, a23);
-            if (rows > 3) storeRow(out, oOff, ldo, i0 + 3, col, c, hs, inv3, v3, a30, a31, a32, a33);
+            // Through the thread's buffer: a vector passed to a method C2 does not inline would be boxed.
+            float[] o = b.out;
+            a00.intoArray(o, 0); a01.intoArray(o, L); a02.intoArray(o, 2 * L); a03.intoArray(o, 3 * L);
+            a10.intoArray(o, W); a11.intoArray(o, W + L); a12.intoArray(o, W + 2 * L); a13.intoArray(o, W + 3 * L);
+            a20.intoArray(o, 2 * W); a21.intoArray(o, 2 * W + L); a22.intoArray(o, 2 * W + 2 * L);
+            a23.intoArray(o, 2 * W + 3 * L);
+            a30.intoArray(o, 3 * W); a31.intoArray(o, 3 * W + L); a32.intoArray(o, 3 * W + 2 * L);
+            a33.intoArray(o, 3 * W + 3 * L);
+            storeRow(o, 0, out, oOff, ldo, i0, col, c, hs, inv0);
+            if (rows > 1) storeRow(o, W, out, oOff, ldo, i0 + 1, col, c, hs, inv1);
+            if (rows > 2) storeRow(o, 2 * W, out, oOff, ldo, i0 + 2, col, c, hs, inv2);
+            if (rows > 3) storeRow(o, 3 * W, out, oOff, ldo, i0 + 3, col, c, hs, inv3);
         }
     }
 
     /** exp(x − max) over {@code [0, visible)}, zeros on {@code [visible, vmax)}; returns 1/sum (0 if nothing is visible). */
     private static float softmaxPrefix(float[] s, int base, int visible, int vmax) {
         if (visible == 0) {
-            java.util.Arrays.fill(s, base, base + vmax, 0f);
+            Arrays.fill(s, base, base + vmax, 0f);
             return 0f;
         }
         int body = S.loopBound(visible);
         FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int j = 0; j < body; j += L) mx = mx.max(FloatVector.fromArray(S, s, base + j));
-        float max = mx.reduceLanes(jdk.incubator.vector.VectorOperators.MAX);
+        float max = mx.reduceLanes(VectorOperators.MAX);
         for (int j = body; j < visible; j++) max = Math.max(max, s[base + j]);
         FloatVector mv = FloatVector.broadcast(S, max), sum = FloatVector.zero(S);
         for (int j = 0; j < body; j += L) {
-            FloatVector e = FloatVector.fromArray(S, s, base + j).sub(mv).lanewise(jdk.incubator.vector.VectorOperators.EXP);
+            FloatVector e = FloatVector.fromArray(S, s, base + j).sub(mv).lanewise(VectorOperators.EXP);
             sum = sum.add(e);
             e.intoArray(s, base + j);
         }
-        float total = sum.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float total = sum.reduceLanes(VectorOperators.ADD);
         if (body < visible) {
             VectorMask<Float> m = S.indexInRange(body, visible);
             FloatVector e = FloatVector.fromArray(S, s, base + body, m).sub(mv)
-                    .lanewise(jdk.incubator.vector.VectorOperators.EXP);
-            total += e.reduceLanes(jdk.incubator.vector.VectorOperators.ADD, m);
+                    .lanewise(VectorOperators.EXP);
+            total += e.reduceLanes(VectorOperators.ADD, m);
             e.intoArray(s, base + body, m);
         }
-        java.util.Arrays.fill(s, base + visible, base + vmax, 0f);
+        Arrays.fill(s, base + visible, base + vmax, 0f);
         return 1f / total;
     }
 
-    private static void storeRow(MemorySegment out, long oOff, int ldo, int i, long col, int c, int hs, float inv,
-                                 int visible, FloatVector x0, FloatVector x1, FloatVector x2, FloatVector x3) {
+    /** Row {@code i}, head columns {@code c .. c+W-1} (clipped to hs): the buffered sums times 1/Σ. */
+    private static void storeRow(float[] o, int from, MemorySegment out, long oOff, int ldo, int i, long col, int c,
+                                 int hs, float inv) {
         long base = (oOff + (long) i * ldo + col + c) * Float.BYTES;
-        FloatVector sc = FloatVector.broadcast(S, visible == 0 ? 0f : inv);
-        store(out, base, c, hs, 0, x0.mul(sc));
-        store(out, base, c, hs, 1, x1.mul(sc));
-        store(out, base, c, hs, 2, x2.mul(sc));
-        store(out, base, c, hs, 3, x3.mul(sc));
-    }
-
-    private static void store(MemorySegment out, long base, int c, int hs, int vec, FloatVector x) {
-        int from = c + vec * L;
-        if (from >= hs) return;
-        long b = base + (long) vec * L * Float.BYTES;
-        if (from + L <= hs) x.intoMemorySegment(out, b, NATIVE);
-        else x.intoMemorySegment(out, b, NATIVE, S.indexInRange(from, hs));
+        int width = Math.min(W, hs - c);
+        for (int j = 0; j < width; j += L) {
+            FloatVector x = FloatVector.fromArray(S, o, from + j).mul(inv);
+            if (j + L <= width) x.intoMemorySegment(out, base + (long) j * Float.BYTES, NATIVE);
+            else x.intoMemorySegment(out, base + (long) j * Float.BYTES, NATIVE, S.indexInRange(j, width));
+        }
     }
 }

@@ -134,31 +134,29 @@ final class VectorKernels implements Kernels {
     public void gelu(MemorySegment x, long off, long n, Activation form) {
         KernelChecks.range(x, off, n, "gelu");
         if (form == null) throw new IllegalArgumentException("gelu: the form must be GELU_ERF or GELU_TANH, got null.");
-        long body = n - n % L;
-        long i = 0;
-        boolean tanh = form == Activation.GELU_TANH;
-        for (; i < body; i += L) {
-            long b = (off + i) * Float.BYTES;
-            FloatVector v = FloatVector.fromMemorySegment(S, x, b, NATIVE);
-            (tanh ? geluTanh(v) : geluErf(v)).intoMemorySegment(x, b, NATIVE);
-        }
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(0, (int) (n - i));
-            long b = (off + i) * Float.BYTES;
-            FloatVector v = FloatVector.fromMemorySegment(S, x, b, NATIVE, m);
-            (tanh ? geluTanh(v) : geluErf(v)).intoMemorySegment(x, b, NATIVE, m);
-        }
+        if (form == Activation.GELU_TANH) geluTanh(x, off * Float.BYTES, n);
+        else geluErf(x, off * Float.BYTES, n);
     }
+
+    /*
+     * The two GELU loops keep their arithmetic inline (no helper taking or returning a vector): a vector
+     * passed to a method that C2 declines to inline is boxed, which made these loops several times slower.
+     * The last partial vector runs through the same body under a mask.
+     */
 
     /**
      * {@code 0.5·x·(1 + tanh(u))} with {@code u = √(2/π)(x + 0.044715x³)}, computed as the identical
      * {@code x / (1 + e^{−2u})}: one exp, no cancellation for negative x, exact limits at ±large x.
      * NaN stays NaN; −∞ gives NaN, as PyTorch's formula does.
      */
-    static FloatVector geluTanh(FloatVector x) {
-        FloatVector x3 = x.mul(x).mul(x);
-        FloatVector u2 = x3.mul(0.044715f).add(x).mul(-2f * SQRT_2_OVER_PI);
-        return x.div(u2.lanewise(VectorOperators.EXP).add(1f));
+    private static void geluTanh(MemorySegment seg, long base, long n) {
+        for (long i = 0; i < n; i += L) {
+            long b = base + i * Float.BYTES;
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector x = FloatVector.fromMemorySegment(S, seg, b, NATIVE, m);
+            FloatVector u2 = x.mul(x).mul(x).mul(0.044715f).add(x).mul(-2f * SQRT_2_OVER_PI);
+            x.div(u2.lanewise(VectorOperators.EXP).add(1f)).intoMemorySegment(seg, b, NATIVE, m);
+        }
     }
 
     /** Taylor coefficients of erf(z)/z in powers of z²: 2/√π·(−1)ⁿ/(n!(2n+1)), n = 0..10. */
@@ -182,30 +180,45 @@ final class VectorKernels implements Kernels {
      *     1.2e-7 for every z; Φ is then {@code 1 − erfc/2} or {@code erfc/2}, so the negative tail keeps
      *     relative precision instead of cancelling in {@code 1 + erf}.</li>
      * </ul>
+     * Measured against a quadrature erf in double (GeluTest): relative error at most 5e-7 for |x| ≤ 2,
+     * growing like (2 + x²)·6e-8 further out where the rounded exponent sets the limit.
      */
-    static FloatVector geluErf(FloatVector x) {
-        FloatVector z = x.mul(SQRT_HALF);
-        FloatVector az = z.abs();
-        FloatVector z2 = z.mul(z);
-        FloatVector q = FloatVector.broadcast(S, ERF_TAYLOR[10]);
-        for (int n = 9; n >= 0; n--) q = q.fma(z2, FloatVector.broadcast(S, ERF_TAYLOR[n]));
-        FloatVector phiNear = z.mul(q).fma(0.5f, 0.5f);
+    private static void geluErf(MemorySegment seg, long base, long n) {
+        float[] c = ERF_TAYLOR;
+        for (long i = 0; i < n; i += L) {
+            long b = base + i * Float.BYTES;
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector x = FloatVector.fromMemorySegment(S, seg, b, NATIVE, m);
+            FloatVector z = x.mul(SQRT_HALF);
+            FloatVector z2 = z.mul(z);
+            FloatVector q = z2.mul(c[10]).add(c[9]);
+            q = q.fma(z2, FloatVector.broadcast(S, c[8]));
+            q = q.fma(z2, FloatVector.broadcast(S, c[7]));
+            q = q.fma(z2, FloatVector.broadcast(S, c[6]));
+            q = q.fma(z2, FloatVector.broadcast(S, c[5]));
+            q = q.fma(z2, FloatVector.broadcast(S, c[4]));
+            q = q.fma(z2, FloatVector.broadcast(S, c[3]));
+            q = q.fma(z2, FloatVector.broadcast(S, c[2]));
+            q = q.fma(z2, FloatVector.broadcast(S, c[1]));
+            q = q.fma(z2, FloatVector.broadcast(S, c[0]));
+            FloatVector phiNear = z.mul(q).fma(0.5f, 0.5f);
 
-        FloatVector t = FloatVector.broadcast(S, 1f).div(az.fma(0.5f, 1f));
-        FloatVector p = t.fma(0.17087277f, -0.82215223f);
-        p = p.mul(t).add(1.48851587f);
-        p = p.mul(t).add(-1.13520398f);
-        p = p.mul(t).add(0.27886807f);
-        p = p.mul(t).add(-0.18628806f);
-        p = p.mul(t).add(0.09678418f);
-        p = p.mul(t).add(0.37409196f);
-        p = p.mul(t).add(1.00002368f);
-        p = p.mul(t).add(-1.26551223f);
-        FloatVector halfErfc = t.mul(p.sub(z2).lanewise(VectorOperators.EXP)).mul(0.5f);
-        FloatVector phiFar = halfErfc.neg().add(1f).blend(halfErfc, x.compare(VectorOperators.LT, 0f));
-        // 0.5 + erf/2 cancels for negative z (Φ(−1.4) ≈ 0.08): there the erfc branch takes over earlier.
-        VectorMask<Float> near = z.compare(VectorOperators.LE, 1f).and(z.compare(VectorOperators.GE, -0.5f));
-        return x.mul(phiFar.blend(phiNear, near));
+            FloatVector t = FloatVector.broadcast(S, 1f).div(z.abs().fma(0.5f, 1f));
+            FloatVector p = t.fma(0.17087277f, -0.82215223f);
+            p = p.mul(t).add(1.48851587f);
+            p = p.mul(t).add(-1.13520398f);
+            p = p.mul(t).add(0.27886807f);
+            p = p.mul(t).add(-0.18628806f);
+            p = p.mul(t).add(0.09678418f);
+            p = p.mul(t).add(0.37409196f);
+            p = p.mul(t).add(1.00002368f);
+            p = p.mul(t).add(-1.26551223f);
+            FloatVector halfErfc = t.mul(p.sub(z2).lanewise(VectorOperators.EXP)).mul(0.5f);
+            FloatVector phiFar = halfErfc.neg().add(1f).blend(halfErfc, x.compare(VectorOperators.LT, 0f));
+            // 0.5 + erf/2 cancels for negative z (Φ(−1.4) ≈ 0.08): there the erfc branch takes over earlier.
+            VectorMask<Float> near = z.compare(VectorOperators.LE, 1f).and(z.compare(VectorOperators.GE, -0.5f));
+            x.mul(phiFar.blend(phiNear, near)).intoMemorySegment(seg, b, NATIVE, m);
+        }
     }
 
     @Override

@@ -14,8 +14,9 @@ import java.nio.ByteOrder;
  * per call into slivers of {@link #MR} rows, a 6×4-vector register tile, K blocked at {@link #KC}
  * and M at {@link #MC} so the A block stays in L2 while each B panel block streams through it.
  * Threads split the column panels (or, with fewer panels than threads, the row slivers); every
- * output element is one fma chain in k order whatever the split, so results do not depend on
- * the thread count, and the one-row path (GEMV) gives the same bits as the tiled path.
+ * output element is the bias plus, K block by K block, an fma chain in k order from zero, whatever
+ * the split: results do not depend on the thread count, and the one-row path (GEMV) gives the same
+ * bits as the tiled path.
  */
 final class VectorMatmul {
 
@@ -23,8 +24,10 @@ final class VectorMatmul {
     static final int L = S.length();
     static final int MR = 6;
     static final int NR = 4 * L;
-    static final int KC = 256;
-    static final int MC = 32 * MR;
+    /** K block: a 6-row A sliver (6 KB) stays in L1 while the 256×64 B block streams from L2. */
+    static final int KC = blocking("jtc.matmul.kc", 256, 1);
+    /** M block: the packed A block (MC×KC floats, 192 KB) stays in L2 across all of a thread's panels. */
+    static final int MC = blocking("jtc.matmul.mc", 32 * MR, MR);
     /** Below this many multiply-adds, waking the team costs more than it saves. */
     private static final long PARALLEL_MIN_MACS = 1L << 17;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
@@ -41,6 +44,20 @@ final class VectorMatmul {
             if (row.length < k) row = new float[k];
             return row;
         }
+    }
+
+    /** A blocking size from a system property (for tuning on other CPUs), rounded to a multiple of {@code unit}. */
+    private static int blocking(String property, int fallback, int unit) {
+        String s = System.getProperty(property);
+        if (s == null || s.isBlank()) return fallback;
+        try {
+            int v = Integer.parseInt(s.trim());
+            if (v >= unit && v <= 1 << 16) return v / unit * unit;
+        } catch (NumberFormatException ignored) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException("-D" + property + " must be a whole number from " + unit + " to 65536, got \""
+                + s + "\".");
     }
 
     private static final ThreadLocal<Buffers> CALLER = ThreadLocal.withInitial(Buffers::new);
@@ -110,47 +127,38 @@ final class VectorMatmul {
     static void blocked(MemorySegment a, long aOff, int lda, int r0, int r1, VectorPacked w, MemorySegment bias,
                         MemorySegment c, long cOff, int ldc, int p0, int p1, Buffers buf) {
         int k = w.k, n = w.n;
-        float[] bp = w.panels, ap = buf.aPack;
-        long ldcBytes = (long) ldc * Float.BYTES;
+        MemorySegment bp = w.panels;
+        float[] ap = buf.aPack;
         for (int ic = r0; ic < r1; ic += MC) {
             int mc = Math.min(MC, r1 - ic);
             int slivers = (mc + MR - 1) / MR;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 packA(a, aOff, lda, ic, mc, pc, kc, ap);
-                int init = pc > 0 ? 2 : bias != null ? 1 : 0;
+                if (pc == 0) initRows(c, cOff, ldc, ic, ic + mc, p0 * NR, Math.min(n, p1 * NR), bias);
                 for (int p = p0; p < p1; p++) {
                     int col0 = p * NR, cols = Math.min(NR, n - col0);
-                    int bBase = (p * k + pc) * NR;
+                    long bBase = ((long) p * k + pc) * NR * Float.BYTES;
                     for (int s = 0; s < slivers; s++) {
                         int row0 = ic + s * MR, rows = Math.min(MR, r1 - row0);
                         int aBase = s * MR * kc;
-                        long cByte = (cOff + (long) row0 * ldc + col0) * Float.BYTES;
-                        if (rows == MR && cols == NR) {
-                            tile(ap, aBase, bp, bBase, kc, c, cByte, ldcBytes, init, bias, (long) col0 * Float.BYTES);
-                        } else {
-                            edgeTile(ap, aBase, bp, bBase, kc, c, cOff + (long) row0 * ldc + col0, ldc, rows, cols,
-                                    init, bias, col0, buf);
-                        }
+                        tile(ap, aBase, bp, bBase, kc, buf.tile);
+                        addTile(buf.tile, c, cOff + (long) row0 * ldc + col0, ldc, rows, cols);
                     }
                 }
             }
         }
     }
 
-    /** A partial tile (last rows or last panel) goes through a full-size tile buffer, then back. */
-    private static void edgeTile(float[] ap, int aBase, float[] bp, int bBase, int kc, MemorySegment c, long cElem,
-                                 int ldc, int rows, int cols, int init, MemorySegment bias, int col0, Buffers buf) {
-        MemorySegment t = buf.tile;
-        long rowBytes = (long) NR * Float.BYTES, bytes = (long) cols * Float.BYTES;
-        t.fill((byte) 0);
-        if (init == 2) {
-            for (int r = 0; r < rows; r++) MemorySegment.copy(c, (cElem + (long) r * ldc) * Float.BYTES, t, r * rowBytes, bytes);
-        } else if (init == 1) {
-            for (int r = 0; r < rows; r++) MemorySegment.copy(bias, (long) col0 * Float.BYTES, t, r * rowBytes, bytes);
+    /** C rows {@code r0..r1-1}, columns {@code col0..col1-1} start as the bias (or zero) before the first K block. */
+    private static void initRows(MemorySegment c, long cOff, int ldc, int r0, int r1, int col0, int col1,
+                                 MemorySegment bias) {
+        long bytes = (long) (col1 - col0) * Float.BYTES;
+        for (int r = r0; r < r1; r++) {
+            long dst = (cOff + (long) r * ldc + col0) * Float.BYTES;
+            if (bias == null) c.asSlice(dst, bytes).fill((byte) 0);
+            else MemorySegment.copy(bias, (long) col0 * Float.BYTES, c, dst, bytes);
         }
-        tile(ap, aBase, bp, bBase, kc, t, 0, rowBytes, 2, null, 0);
-        for (int r = 0; r < rows; r++) MemorySegment.copy(t, r * rowBytes, c, (cElem + (long) r * ldc) * Float.BYTES, bytes);
     }
 
     /** A[ic.., pc..] as slivers: sliver s holds, for each kk, its 6 rows side by side; missing rows are zero. */
@@ -170,11 +178,16 @@ final class VectorMatmul {
         }
     }
 
-    /** One row (a decode step): stream the panels once, two at a time for eight independent fma chains. */
+    /**
+     * One row (a decode step): stream the panels once, two at a time for eight independent fma chains,
+     * summing each K block from zero and adding it to the total, exactly as the tiled path does.
+     */
     static void gemv(MemorySegment a, long aOff, VectorPacked w, MemorySegment bias, MemorySegment c, long cOff,
                      int p0, int p1, Buffers buf) {
         int k = w.k, n = w.n;
-        float[] x = buf.row(k), bp = w.panels;
+        float[] x = buf.row(k);
+        MemorySegment bp = w.panels;
+        long rowBytes = (long) NR * Float.BYTES;
         MemorySegment.copy(a, F, aOff * Float.BYTES, x, 0, k);
         int p = p0;
         for (; p + 1 < p1 && (p + 2) * NR <= n; p += 2) {
@@ -193,18 +206,24 @@ final class VectorMatmul {
             } else {
                 c0 = c1 = c2 = c3 = c4 = c5 = c6 = c7 = FloatVector.zero(S);
             }
-            int b0 = p * k * NR, b1 = (p + 1) * k * NR;
-            for (int kk = 0; kk < k; kk++) {
-                FloatVector av = FloatVector.broadcast(S, x[kk]);
-                int o0 = b0 + kk * NR, o1 = b1 + kk * NR;
-                c0 = av.fma(FloatVector.fromArray(S, bp, o0), c0);
-                c1 = av.fma(FloatVector.fromArray(S, bp, o0 + L), c1);
-                c2 = av.fma(FloatVector.fromArray(S, bp, o0 + 2 * L), c2);
-                c3 = av.fma(FloatVector.fromArray(S, bp, o0 + 3 * L), c3);
-                c4 = av.fma(FloatVector.fromArray(S, bp, o1), c4);
-                c5 = av.fma(FloatVector.fromArray(S, bp, o1 + L), c5);
-                c6 = av.fma(FloatVector.fromArray(S, bp, o1 + 2 * L), c6);
-                c7 = av.fma(FloatVector.fromArray(S, bp, o1 + 3 * L), c7);
+            long b0 = (long) p * k * rowBytes, b1 = (long) (p + 1) * k * rowBytes;
+            for (int pc = 0; pc < k; pc += KC) {
+                int end = Math.min(k, pc + KC);
+                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+                for (int kk = pc; kk < end; kk++) {
+                    FloatVector av = FloatVector.broadcast(S, x[kk]);
+                    long o0 = b0 + kk * rowBytes, o1 = b1 + kk * rowBytes;
+                    s0 = av.fma(FloatVector.fromMemorySegment(S, bp, o0, NATIVE), s0);
+                    s1 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 4L * L, NATIVE), s1);
+                    s2 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 8L * L, NATIVE), s2);
+                    s3 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 12L * L, NATIVE), s3);
+                    s4 = av.fma(FloatVector.fromMemorySegment(S, bp, o1, NATIVE), s4);
+                    s5 = av.fma(FloatVector.fromMemorySegment(S, bp, o1 + 4L * L, NATIVE), s5);
+                    s6 = av.fma(FloatVector.fromMemorySegment(S, bp, o1 + 8L * L, NATIVE), s6);
+                    s7 = av.fma(FloatVector.fromMemorySegment(S, bp, o1 + 12L * L, NATIVE), s7);
+                }
+                c0 = c0.add(s0); c1 = c1.add(s1); c2 = c2.add(s2); c3 = c3.add(s3);
+                c4 = c4.add(s4); c5 = c5.add(s5); c6 = c6.add(s6); c7 = c7.add(s7);
             }
             long cb = (cOff + col0) * Float.BYTES;
             c0.intoMemorySegment(c, cb, NATIVE);
@@ -230,14 +249,19 @@ final class VectorMatmul {
             } else {
                 c0 = c1 = c2 = c3 = FloatVector.zero(S);
             }
-            int b0 = p * k * NR;
-            for (int kk = 0; kk < k; kk++) {
-                FloatVector av = FloatVector.broadcast(S, x[kk]);
-                int o0 = b0 + kk * NR;
-                c0 = av.fma(FloatVector.fromArray(S, bp, o0), c0);
-                c1 = av.fma(FloatVector.fromArray(S, bp, o0 + L), c1);
-                c2 = av.fma(FloatVector.fromArray(S, bp, o0 + 2 * L), c2);
-                c3 = av.fma(FloatVector.fromArray(S, bp, o0 + 3 * L), c3);
+            long b0 = (long) p * k * rowBytes;
+            for (int pc = 0; pc < k; pc += KC) {
+                int end = Math.min(k, pc + KC);
+                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+                for (int kk = pc; kk < end; kk++) {
+                    FloatVector av = FloatVector.broadcast(S, x[kk]);
+                    long o0 = b0 + kk * rowBytes;
+                    s0 = av.fma(FloatVector.fromMemorySegment(S, bp, o0, NATIVE), s0);
+                    s1 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 4L * L, NATIVE), s1);
+                    s2 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 8L * L, NATIVE), s2);
+                    s3 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 12L * L, NATIVE), s3);
+                }
+                c0 = c0.add(s0); c1 = c1.add(s1); c2 = c2.add(s2); c3 = c3.add(s3);
             }
             long cb = (cOff + col0) * Float.BYTES;
             c0.intoMemorySegment(c, cb, NATIVE, m0);
@@ -248,64 +272,27 @@ final class VectorMatmul {
     }
 
     /**
-     * The register tile: C[6 × 4 vectors] (=/+=) A-sliver · B-panel over {@code kc} steps, 24 accumulators
-     * and one fma chain per element in k order (so every path gives the same bits). {@code init}: 0 starts
-     * from zero, 1 from the bias row at {@code biasByte}, 2 from the current C tile.
+     * The register tile: the 6 × 4-vector product of an A sliver and a B panel over one K block of
+     * {@code kc} steps, 24 accumulators from zero, written to the thread's tile buffer {@code t} (row
+     * stride 4 vectors); {@link #addTile} then adds it to C. Small and branch-free on purpose, with no
+     * vector crossing a call: a version that also loaded and stored C here overflowed C1's virtual
+     * registers, and when C2 was busy HotSpot could leave it at tier 2 for good, boxing every vector
+     * (100× slower); passing the accumulators to a helper boxed them whenever C2 declined to inline it.
      */
-    static void tile(float[] ap, int aBase, float[] bp, int bBase, int kc,
-                     MemorySegment c, long cByte, long ldcBytes, int init, MemorySegment bias, long biasByte) {
-        FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33, c40, c41, c42, c43, c50, c51, c52, c53;
-        if (init == 2) {
-            c00 = FloatVector.fromMemorySegment(S, c, cByte + 0 * ldcBytes + 0L * L, NATIVE);
-            c01 = FloatVector.fromMemorySegment(S, c, cByte + 0 * ldcBytes + 4L * L, NATIVE);
-            c02 = FloatVector.fromMemorySegment(S, c, cByte + 0 * ldcBytes + 8L * L, NATIVE);
-            c03 = FloatVector.fromMemorySegment(S, c, cByte + 0 * ldcBytes + 12L * L, NATIVE);
-            c10 = FloatVector.fromMemorySegment(S, c, cByte + 1 * ldcBytes + 0L * L, NATIVE);
-            c11 = FloatVector.fromMemorySegment(S, c, cByte + 1 * ldcBytes + 4L * L, NATIVE);
-            c12 = FloatVector.fromMemorySegment(S, c, cByte + 1 * ldcBytes + 8L * L, NATIVE);
-            c13 = FloatVector.fromMemorySegment(S, c, cByte + 1 * ldcBytes + 12L * L, NATIVE);
-            c20 = FloatVector.fromMemorySegment(S, c, cByte + 2 * ldcBytes + 0L * L, NATIVE);
-            c21 = FloatVector.fromMemorySegment(S, c, cByte + 2 * ldcBytes + 4L * L, NATIVE);
-            c22 = FloatVector.fromMemorySegment(S, c, cByte + 2 * ldcBytes + 8L * L, NATIVE);
-            c23 = FloatVector.fromMemorySegment(S, c, cByte + 2 * ldcBytes + 12L * L, NATIVE);
-            c30 = FloatVector.fromMemorySegment(S, c, cByte + 3 * ldcBytes + 0L * L, NATIVE);
-            c31 = FloatVector.fromMemorySegment(S, c, cByte + 3 * ldcBytes + 4L * L, NATIVE);
-            c32 = FloatVector.fromMemorySegment(S, c, cByte + 3 * ldcBytes + 8L * L, NATIVE);
-            c33 = FloatVector.fromMemorySegment(S, c, cByte + 3 * ldcBytes + 12L * L, NATIVE);
-            c40 = FloatVector.fromMemorySegment(S, c, cByte + 4 * ldcBytes + 0L * L, NATIVE);
-            c41 = FloatVector.fromMemorySegment(S, c, cByte + 4 * ldcBytes + 4L * L, NATIVE);
-            c42 = FloatVector.fromMemorySegment(S, c, cByte + 4 * ldcBytes + 8L * L, NATIVE);
-            c43 = FloatVector.fromMemorySegment(S, c, cByte + 4 * ldcBytes + 12L * L, NATIVE);
-            c50 = FloatVector.fromMemorySegment(S, c, cByte + 5 * ldcBytes + 0L * L, NATIVE);
-            c51 = FloatVector.fromMemorySegment(S, c, cByte + 5 * ldcBytes + 4L * L, NATIVE);
-            c52 = FloatVector.fromMemorySegment(S, c, cByte + 5 * ldcBytes + 8L * L, NATIVE);
-            c53 = FloatVector.fromMemorySegment(S, c, cByte + 5 * ldcBytes + 12L * L, NATIVE);
-        } else if (init == 1) {
-            FloatVector z0 = FloatVector.fromMemorySegment(S, bias, biasByte + 0L * L, NATIVE);
-            FloatVector z1 = FloatVector.fromMemorySegment(S, bias, biasByte + 4L * L, NATIVE);
-            FloatVector z2 = FloatVector.fromMemorySegment(S, bias, biasByte + 8L * L, NATIVE);
-            FloatVector z3 = FloatVector.fromMemorySegment(S, bias, biasByte + 12L * L, NATIVE);
-            c00 = z0; c01 = z1; c02 = z2; c03 = z3;
-            c10 = z0; c11 = z1; c12 = z2; c13 = z3;
-            c20 = z0; c21 = z1; c22 = z2; c23 = z3;
-            c30 = z0; c31 = z1; c32 = z2; c33 = z3;
-            c40 = z0; c41 = z1; c42 = z2; c43 = z3;
-            c50 = z0; c51 = z1; c52 = z2; c53 = z3;
-        } else {
-            FloatVector z = FloatVector.zero(S);
-            c00 = z; c01 = z; c02 = z; c03 = z;
-            c10 = z; c11 = z; c12 = z; c13 = z;
-            c20 = z; c21 = z; c22 = z; c23 = z;
-            c30 = z; c31 = z; c32 = z; c33 = z;
-            c40 = z; c41 = z; c42 = z; c43 = z;
-            c50 = z; c51 = z; c52 = z; c53 = z;
-        }
+    static void tile(float[] ap, int aBase, MemorySegment bp, long bBase, int kc, MemorySegment t) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
+        FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z;
+        FloatVector c30 = z, c31 = z, c32 = z, c33 = z;
+        FloatVector c40 = z, c41 = z, c42 = z, c43 = z;
+        FloatVector c50 = z, c51 = z, c52 = z, c53 = z;
         for (int p = 0; p < kc; p++) {
-            int bo = bBase + p * NR;
-            FloatVector b0 = FloatVector.fromArray(S, bp, bo + 0 * L);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bo + 1 * L);
-            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, bp, bo + 3 * L);
+            long bo = bBase + (long) p * NR * Float.BYTES;
+            FloatVector b0 = FloatVector.fromMemorySegment(S, bp, bo, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, bp, bo + 4L * L, NATIVE);
+            FloatVector b2 = FloatVector.fromMemorySegment(S, bp, bo + 8L * L, NATIVE);
+            FloatVector b3 = FloatVector.fromMemorySegment(S, bp, bo + 12L * L, NATIVE);
             int ao = aBase + p * MR;
             FloatVector a0 = FloatVector.broadcast(S, ap[ao + 0]);
             c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02); c03 = a0.fma(b3, c03);
@@ -320,29 +307,31 @@ final class VectorMatmul {
             FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52); c53 = a5.fma(b3, c53);
         }
-        c00.intoMemorySegment(c, cByte + 0 * ldcBytes + 0L * L, NATIVE);
-        c01.intoMemorySegment(c, cByte + 0 * ldcBytes + 4L * L, NATIVE);
-        c02.intoMemorySegment(c, cByte + 0 * ldcBytes + 8L * L, NATIVE);
-        c03.intoMemorySegment(c, cByte + 0 * ldcBytes + 12L * L, NATIVE);
-        c10.intoMemorySegment(c, cByte + 1 * ldcBytes + 0L * L, NATIVE);
-        c11.intoMemorySegment(c, cByte + 1 * ldcBytes + 4L * L, NATIVE);
-        c12.intoMemorySegment(c, cByte + 1 * ldcBytes + 8L * L, NATIVE);
-        c13.intoMemorySegment(c, cByte + 1 * ldcBytes + 12L * L, NATIVE);
-        c20.intoMemorySegment(c, cByte + 2 * ldcBytes + 0L * L, NATIVE);
-        c21.intoMemorySegment(c, cByte + 2 * ldcBytes + 4L * L, NATIVE);
-        c22.intoMemorySegment(c, cByte + 2 * ldcBytes + 8L * L, NATIVE);
-        c23.intoMemorySegment(c, cByte + 2 * ldcBytes + 12L * L, NATIVE);
-        c30.intoMemorySegment(c, cByte + 3 * ldcBytes + 0L * L, NATIVE);
-        c31.intoMemorySegment(c, cByte + 3 * ldcBytes + 4L * L, NATIVE);
-        c32.intoMemorySegment(c, cByte + 3 * ldcBytes + 8L * L, NATIVE);
-        c33.intoMemorySegment(c, cByte + 3 * ldcBytes + 12L * L, NATIVE);
-        c40.intoMemorySegment(c, cByte + 4 * ldcBytes + 0L * L, NATIVE);
-        c41.intoMemorySegment(c, cByte + 4 * ldcBytes + 4L * L, NATIVE);
-        c42.intoMemorySegment(c, cByte + 4 * ldcBytes + 8L * L, NATIVE);
-        c43.intoMemorySegment(c, cByte + 4 * ldcBytes + 12L * L, NATIVE);
-        c50.intoMemorySegment(c, cByte + 5 * ldcBytes + 0L * L, NATIVE);
-        c51.intoMemorySegment(c, cByte + 5 * ldcBytes + 4L * L, NATIVE);
-        c52.intoMemorySegment(c, cByte + 5 * ldcBytes + 8L * L, NATIVE);
-        c53.intoMemorySegment(c, cByte + 5 * ldcBytes + 12L * L, NATIVE);
+        c00.intoMemorySegment(t, 0L * L, NATIVE); c01.intoMemorySegment(t, 4L * L, NATIVE); c02.intoMemorySegment(t, 8L * L, NATIVE); c03.intoMemorySegment(t, 12L * L, NATIVE);
+        c10.intoMemorySegment(t, 16L * L, NATIVE); c11.intoMemorySegment(t, 20L * L, NATIVE); c12.intoMemorySegment(t, 24L * L, NATIVE); c13.intoMemorySegment(t, 28L * L, NATIVE);
+        c20.intoMemorySegment(t, 32L * L, NATIVE); c21.intoMemorySegment(t, 36L * L, NATIVE); c22.intoMemorySegment(t, 40L * L, NATIVE); c23.intoMemorySegment(t, 44L * L, NATIVE);
+        c30.intoMemorySegment(t, 48L * L, NATIVE); c31.intoMemorySegment(t, 52L * L, NATIVE); c32.intoMemorySegment(t, 56L * L, NATIVE); c33.intoMemorySegment(t, 60L * L, NATIVE);
+        c40.intoMemorySegment(t, 64L * L, NATIVE); c41.intoMemorySegment(t, 68L * L, NATIVE); c42.intoMemorySegment(t, 72L * L, NATIVE); c43.intoMemorySegment(t, 76L * L, NATIVE);
+        c50.intoMemorySegment(t, 80L * L, NATIVE); c51.intoMemorySegment(t, 84L * L, NATIVE); c52.intoMemorySegment(t, 88L * L, NATIVE); c53.intoMemorySegment(t, 92L * L, NATIVE);
+    }
+
+    /** {@code C[rows × cols] += t}: the tile buffer added to C (masked on the last panel's columns). */
+    private static void addTile(MemorySegment t, MemorySegment c, long cElem, int ldc, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            long dst = (cElem + (long) r * ldc) * Float.BYTES, src = (long) r * NR * Float.BYTES;
+            for (int j = 0; j < NR; j += L) {
+                long o = (long) j * Float.BYTES;
+                if (j + L <= cols) {
+                    FloatVector.fromMemorySegment(S, c, dst + o, NATIVE)
+                            .add(FloatVector.fromMemorySegment(S, t, src + o, NATIVE))
+                            .intoMemorySegment(c, dst + o, NATIVE);
+                } else if (j < cols) {
+                    VectorMask<Float> m = S.indexInRange(j, cols);
+                    FloatVector.fromMemorySegment(S, c, dst + o, NATIVE, m)
+                            .add(FloatVector.fromMemorySegment(S, t, src + o, NATIVE))
+                            .intoMemorySegment(c, dst + o, NATIVE, m);
+                }
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.jtc.engine.kernels;
 
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -28,14 +29,14 @@ final class WorkerPool {
     private final AtomicInteger pending = new AtomicInteger();
     private volatile Job job;
     private volatile long generation;
-    private final java.util.concurrent.atomic.AtomicIntegerArray sleeping;
+    private final AtomicIntegerArray sleeping;
     private volatile Throwable failure;
 
     WorkerPool(int size) {
         if (size < 1) throw new IllegalArgumentException("the kernel thread count must be at least 1, got " + size + ".");
         this.size = size;
         this.threads = new Thread[size - 1];
-        this.sleeping = new java.util.concurrent.atomic.AtomicIntegerArray(Math.max(1, size - 1));
+        this.sleeping = new AtomicIntegerArray(Math.max(1, size - 1));
         for (int i = 1; i < size; i++) {
             int member = i;
             Thread t = new Thread(() -> loop(member), "jtc-kernel-" + i);

@@ -75,9 +75,6 @@ final class TokenizeCommand implements Runnable {
         }
         Tokenizer tokenizer = Tokenizers.load(tokenizerPath(model),
                 TokenizerOptions.defaults().withPeriodAsPadToken(periodAsPad));
-        if (periodAsPad && !(tokenizer instanceof dev.jtc.tokenizer.BytePairTokenizer)) {
-            throw new IllegalArgumentException("--period-as-pad applies only to GPT-2's byte-level BPE tokenizer, not to " + model + ".");
-        }
         PrintWriter out = spec.commandLine().getOut();
         if (!texts.isEmpty()) {
             print(tokenizer, texts, out);
