@@ -118,9 +118,14 @@ final class WorkerPool {
         if (f != null) throw new IllegalStateException("a kernel worker failed", f);
     }
 
+    /**
+     * Claims share {@code share} of generation {@code g}. Claims only move forward: a worker that read
+     * generation g but got here only after the caller claimed the share for g+1 must fail, or it would run
+     * the newer job's share a second time.
+     */
     private boolean claim(int share, long g) {
-        long seen = claims.get(share);
-        return seen != g && claims.compareAndSet(share, seen, g);
+        long last = claims.get(share);
+        return last < g && claims.compareAndSet(share, last, g);
     }
 
     private void awaitWorkers() {

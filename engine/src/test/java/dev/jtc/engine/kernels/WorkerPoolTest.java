@@ -1,6 +1,7 @@
 package dev.jtc.engine.kernels;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
@@ -31,6 +32,25 @@ class WorkerPoolTest {
                 pool.release();
             }
             for (int s = 0; s < 3; s++) assertEquals(job, runs.get(s), "share " + s + " after job " + job);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a lost share used to hang the caller
+    void backToBackJobsWithAFastCallerNeverRunAShareTwice() {
+        // The caller steals unstarted shares; a worker that wakes late must not run a newer job's share.
+        WorkerPool pool = new WorkerPool(2);
+        AtomicIntegerArray runs = new AtomicIntegerArray(2);
+        for (int job = 1; job <= 200_000; job++) {
+            assertTrue(pool.tryAcquire());
+            try {
+                pool.run((share, shares, executor) -> runs.incrementAndGet(share));
+            } finally {
+                pool.release();
+            }
+            if (runs.get(1) != job || runs.get(0) != job) {
+                throw new AssertionError("after job " + job + ": shares ran " + runs.get(0) + " and " + runs.get(1) + " times");
+            }
         }
     }
 
