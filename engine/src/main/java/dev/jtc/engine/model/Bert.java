@@ -3,9 +3,7 @@ package dev.jtc.engine.model;
 import dev.jtc.engine.kernels.Kernels;
 import dev.jtc.engine.kernels.Kernels.WeightLayout;
 import dev.jtc.engine.kernels.PackedWeights;
-import dev.jtc.engine.tap.ExitPolicy;
 import dev.jtc.engine.tap.Hooks;
-import dev.jtc.engine.tap.Overrides;
 import dev.jtc.engine.tap.Site;
 import dev.jtc.weights.ModelConfig;
 import dev.jtc.weights.TensorSource;
@@ -59,7 +57,6 @@ public final class Bert extends TransformerModel {
     private final MemorySegment embGamma;
     private final MemorySegment embBeta;
     private final Block[] blocks;
-    private final int inner;
     // MLM head; null when the checkpoint has none.
     private final PackedWeights transform;
     private final MemorySegment transformBias;
@@ -71,7 +68,6 @@ public final class Bert extends TransformerModel {
     private Bert(ModelConfig config, Kernels kernels, Arena arena, WeightReader r, BertNames names) {
         super(config, kernels, arena);
         int v = config.vocabSize();
-        inner = config.intermediate();
         WeightLayout layout = names.linearLayout();
         wordEmb = r.f32(r.first(names.table("word_embeddings")), v, d);
         posEmb = r.f32(r.first(names.table("position_embeddings")), config.maxPositions(), d);
@@ -178,20 +174,14 @@ public final class Bert extends TransformerModel {
     }
 
     @Override
-    public int forward(Batch batch, Hooks hooks) {
-        validate(batch, hooks);
+    void requireHeadFor(Hooks hooks) {
         if (!hasMlmHead() && (hooks.at(Site.FINAL_NORM, 0).length > 0 || hooks.at(Site.LOGITS, 0).length > 0)) {
             throw noHead();
         }
-        Workspace ws = workspace();
-        int n = batch.rows();
-        MemorySegment x = ws.floats(X, (long) n * d);
-        MemorySegment qkv = ws.floats(QKV, (long) n * 3 * d);
-        MemorySegment att = ws.floats(ATT, (long) n * d);
-        MemorySegment attnOut = ws.floats(ATTN_OUT, (long) n * d);
-        MemorySegment fc = ws.floats(FC, (long) n * inner);
-        MemorySegment mlpOut = ws.floats(MLP_OUT, (long) n * d);
+    }
 
+    @Override
+    void embed(Batch batch, MemorySegment x) {
         long rowBytes = (long) d * Float.BYTES;
         for (int s = 0; s < batch.size(); s++) {
             Sequence seq = batch.sequence(s);
@@ -203,58 +193,23 @@ public final class Bert extends TransformerModel {
                 kernels.add(x, r, typeEmb, (long) seq.tokenType(i) * d, d);
             }
         }
-        kernels.layerNorm(x, 0, x, 0, n, d, embGamma, embBeta, eps);
-        deliver(hooks.at(Site.EMBED, 0), Site.EMBED, 0, batch, x, d);
+        kernels.layerNorm(x, 0, x, 0, batch.rows(), d, embGamma, embBeta, eps);
+    }
 
-        Overrides o = hooks.overrides();
-        ExitPolicy exit = hooks.exitPolicy();
-        int layers = config.layers();
-        for (int b = 0; b < layers; b++) {
-            Block w = blocks[b];
-            deliver(hooks.at(Site.BLOCK_IN, b), Site.BLOCK_IN, b, batch, x, d);
+    /** Post-norm: each sublayer reads {@code x}, and the LayerNorm of input plus output becomes the next {@code x}. */
+    @Override
+    void block(int b, Batch batch, Hooks hooks, MemorySegment x, Workspace ws) {
+        Block w = blocks[b];
+        int n = batch.rows();
+        MemorySegment attnOut = ws.floats(ATTN_OUT, (long) n * d);
+        MemorySegment mlpOut = ws.floats(MLP_OUT, (long) n * d);
 
-            PackedWeights p = o.get(Site.ATTN, b);
-            if (p == null) {
-                kernels.matmul(x, 0, d, n, w.qkv, w.qkvBias, qkv, 0, 3 * d);
-                attention(batch, qkv, att, false, ws);
-                kernels.matmul(att, 0, d, n, w.out, w.outBias, attnOut, 0, d);
-            } else {
-                kernels.matmul(x, 0, d, n, p, null, attnOut, 0, d);
-            }
-            deliver(hooks.at(Site.ATTN, b), Site.ATTN, b, batch, attnOut, d);
-
-            kernels.add(attnOut, 0, x, 0, (long) n * d);
-            deliver(hooks.at(Site.RES1, b), Site.RES1, b, batch, attnOut, d);
-
-            p = o.get(Site.ATTN_NORM, b);
-            if (p == null) kernels.layerNorm(attnOut, 0, x, 0, n, d, w.attnNormGamma, w.attnNormBeta, eps);
-            else kernels.matmul(attnOut, 0, d, n, p, null, x, 0, d);
-            deliver(hooks.at(Site.ATTN_NORM, b), Site.ATTN_NORM, b, batch, x, d);
-
-            p = o.get(Site.MLP, b);
-            if (p == null) {
-                kernels.matmul(x, 0, d, n, w.intermediate, w.intermediateBias, fc, 0, inner);
-                kernels.gelu(fc, 0, (long) n * inner, config.activation());
-                kernels.matmul(fc, 0, inner, n, w.output, w.outputBias, mlpOut, 0, d);
-            } else {
-                kernels.matmul(x, 0, d, n, p, null, mlpOut, 0, d);
-            }
-            deliver(hooks.at(Site.MLP, b), Site.MLP, b, batch, mlpOut, d);
-
-            kernels.add(mlpOut, 0, x, 0, (long) n * d);
-            deliver(hooks.at(Site.RES2, b), Site.RES2, b, batch, mlpOut, d);
-
-            p = o.get(Site.BLOCK_OUT, b);
-            if (p == null) kernels.layerNorm(mlpOut, 0, x, 0, n, d, w.outNormGamma, w.outNormBeta, eps);
-            else kernels.matmul(mlpOut, 0, d, n, p, null, x, 0, d);
-            deliver(hooks.at(Site.BLOCK_OUT, b), Site.BLOCK_OUT, b, batch, x, d);
-
-            if (exit != ExitPolicy.NEVER && b + 1 < layers && exit.stopAfter(b + 1, x.asReadOnly().asSlice(0, n * rowBytes), n, d)) {
-                return b + 1;
-            }
-        }
-        headTaps(hooks, batch, x, ws);
-        return layers;
+        attentionSublayer(b, batch, hooks, x, attnOut, w.qkv, w.qkvBias, w.out, w.outBias, false, ws);
+        residual(Site.RES1, b, batch, hooks, attnOut, x);
+        norm(Site.ATTN_NORM, b, batch, hooks, attnOut, x, w.attnNormGamma, w.attnNormBeta);
+        mlpSublayer(b, batch, hooks, x, mlpOut, w.intermediate, w.intermediateBias, w.output, w.outputBias, ws);
+        residual(Site.RES2, b, batch, hooks, mlpOut, x);
+        norm(Site.BLOCK_OUT, b, batch, hooks, mlpOut, x, w.outNormGamma, w.outNormBeta);
     }
 
     /** The MLM transform: dense → GELU → LayerNorm. */

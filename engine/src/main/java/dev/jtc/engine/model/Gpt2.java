@@ -3,9 +3,7 @@ package dev.jtc.engine.model;
 import dev.jtc.engine.kernels.Kernels;
 import dev.jtc.engine.kernels.Kernels.WeightLayout;
 import dev.jtc.engine.kernels.PackedWeights;
-import dev.jtc.engine.tap.ExitPolicy;
 import dev.jtc.engine.tap.Hooks;
-import dev.jtc.engine.tap.Overrides;
 import dev.jtc.engine.tap.Site;
 import dev.jtc.weights.ModelConfig;
 import dev.jtc.weights.TensorSource;
@@ -55,12 +53,10 @@ public final class Gpt2 extends TransformerModel {
     private final MemorySegment lnfGamma;
     private final MemorySegment lnfBeta;
     private final PackedWeights lmHead;
-    private final int inner;
 
     private Gpt2(ModelConfig config, Kernels kernels, Arena arena, WeightReader r, String p) {
         super(config, kernels, arena);
         int v = config.vocabSize();
-        inner = config.intermediate();
         wte = r.f32(r.first(p + "wte.weight"), v, d);
         wpe = r.f32(r.first(p + "wpe.weight"), config.maxPositions(), d);
         blocks = new Block[config.layers()];
@@ -118,18 +114,7 @@ public final class Gpt2 extends TransformerModel {
     }
 
     @Override
-    public int forward(Batch batch, Hooks hooks) {
-        validate(batch, hooks);
-        Workspace ws = workspace();
-        int n = batch.rows();
-        MemorySegment x = ws.floats(X, (long) n * d);
-        MemorySegment ln = ws.floats(LN, (long) n * d);
-        MemorySegment qkv = ws.floats(QKV, (long) n * 3 * d);
-        MemorySegment att = ws.floats(ATT, (long) n * d);
-        MemorySegment attnOut = ws.floats(ATTN_OUT, (long) n * d);
-        MemorySegment fc = ws.floats(FC, (long) n * inner);
-        MemorySegment mlpOut = ws.floats(MLP_OUT, (long) n * d);
-
+    void embed(Batch batch, MemorySegment x) {
         long rowBytes = (long) d * Float.BYTES;
         for (int s = 0; s < batch.size(); s++) {
             Sequence seq = batch.sequence(s);
@@ -139,57 +124,23 @@ public final class Gpt2 extends TransformerModel {
                 kernels.add(x, (row + i) * d, wpe, (long) i * d, d);
             }
         }
-        deliver(hooks.at(Site.EMBED, 0), Site.EMBED, 0, batch, x, d);
+    }
 
-        Overrides o = hooks.overrides();
-        ExitPolicy exit = hooks.exitPolicy();
-        int layers = config.layers();
-        for (int b = 0; b < layers; b++) {
-            Block w = blocks[b];
-            deliver(hooks.at(Site.BLOCK_IN, b), Site.BLOCK_IN, b, batch, x, d);
+    /** Pre-norm: each sublayer reads a LayerNorm of the residual stream {@code x} and adds its output to it. */
+    @Override
+    void block(int b, Batch batch, Hooks hooks, MemorySegment x, Workspace ws) {
+        Block w = blocks[b];
+        int n = batch.rows();
+        MemorySegment ln = ws.floats(LN, (long) n * d);
+        MemorySegment attnOut = ws.floats(ATTN_OUT, (long) n * d);
+        MemorySegment mlpOut = ws.floats(MLP_OUT, (long) n * d);
 
-            PackedWeights p = o.get(Site.LN1, b);
-            if (p == null) kernels.layerNorm(x, 0, ln, 0, n, d, w.ln1Gamma, w.ln1Beta, eps);
-            else kernels.matmul(x, 0, d, n, p, null, ln, 0, d);
-            deliver(hooks.at(Site.LN1, b), Site.LN1, b, batch, ln, d);
-
-            p = o.get(Site.ATTN, b);
-            if (p == null) {
-                kernels.matmul(ln, 0, d, n, w.attn, w.attnBias, qkv, 0, 3 * d);
-                attention(batch, qkv, att, true, ws);
-                kernels.matmul(att, 0, d, n, w.proj, w.projBias, attnOut, 0, d);
-            } else {
-                kernels.matmul(ln, 0, d, n, p, null, attnOut, 0, d);
-            }
-            deliver(hooks.at(Site.ATTN, b), Site.ATTN, b, batch, attnOut, d);
-
-            kernels.add(x, 0, attnOut, 0, (long) n * d);
-            deliver(hooks.at(Site.RES1, b), Site.RES1, b, batch, x, d);
-
-            p = o.get(Site.LN2, b);
-            if (p == null) kernels.layerNorm(x, 0, ln, 0, n, d, w.ln2Gamma, w.ln2Beta, eps);
-            else kernels.matmul(x, 0, d, n, p, null, ln, 0, d);
-            deliver(hooks.at(Site.LN2, b), Site.LN2, b, batch, ln, d);
-
-            p = o.get(Site.MLP, b);
-            if (p == null) {
-                kernels.matmul(ln, 0, d, n, w.fc, w.fcBias, fc, 0, inner);
-                kernels.gelu(fc, 0, (long) n * inner, config.activation());
-                kernels.matmul(fc, 0, inner, n, w.mlpProj, w.mlpProjBias, mlpOut, 0, d);
-            } else {
-                kernels.matmul(ln, 0, d, n, p, null, mlpOut, 0, d);
-            }
-            deliver(hooks.at(Site.MLP, b), Site.MLP, b, batch, mlpOut, d);
-
-            kernels.add(x, 0, mlpOut, 0, (long) n * d);
-            deliver(hooks.at(Site.BLOCK_OUT, b), Site.BLOCK_OUT, b, batch, x, d);
-
-            if (exit != ExitPolicy.NEVER && b + 1 < layers && exit.stopAfter(b + 1, x.asReadOnly().asSlice(0, n * rowBytes), n, d)) {
-                return b + 1;
-            }
-        }
-        headTaps(hooks, batch, x, ws);
-        return layers;
+        norm(Site.LN1, b, batch, hooks, x, ln, w.ln1Gamma, w.ln1Beta);
+        attentionSublayer(b, batch, hooks, ln, attnOut, w.attn, w.attnBias, w.proj, w.projBias, true, ws);
+        residual(Site.RES1, b, batch, hooks, x, attnOut);
+        norm(Site.LN2, b, batch, hooks, x, ln, w.ln2Gamma, w.ln2Beta);
+        mlpSublayer(b, batch, hooks, ln, mlpOut, w.fc, w.fcBias, w.mlpProj, w.mlpProjBias, ws);
+        residual(Site.BLOCK_OUT, b, batch, hooks, x, mlpOut);
     }
 
     /** ln_f. */

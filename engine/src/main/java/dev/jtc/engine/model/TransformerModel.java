@@ -1,6 +1,8 @@
 package dev.jtc.engine.model;
 
 import dev.jtc.engine.kernels.Kernels;
+import dev.jtc.engine.kernels.PackedWeights;
+import dev.jtc.engine.tap.ExitPolicy;
 import dev.jtc.engine.tap.Hooks;
 import dev.jtc.engine.tap.RowSelection;
 import dev.jtc.engine.tap.Site;
@@ -11,7 +13,10 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Set;
 
-/** What GPT-2 and BERT share: validation, workspaces, tap delivery and the head taps. */
+/**
+ * What GPT-2 and BERT share: validation, workspaces, the forward pass's frame (embeddings, blocks, early exit,
+ * head), the sublayers with their overrides, tap delivery and the head taps.
+ */
 abstract sealed class TransformerModel implements Model permits Gpt2, Bert {
 
     // Workspace slots; each model uses the ones it needs.
@@ -23,6 +28,7 @@ abstract sealed class TransformerModel implements Model permits Gpt2, Bert {
     final Kernels kernels;
     final Arena arena;
     final int d;
+    final int inner;
     final float eps;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(() -> new Workspace(SLOTS));
 
@@ -31,6 +37,7 @@ abstract sealed class TransformerModel implements Model permits Gpt2, Bert {
         this.kernels = kernels;
         this.arena = arena;
         this.d = config.hidden();
+        this.inner = config.intermediate();
         this.eps = (float) config.layerNormEps();
     }
 
@@ -96,6 +103,98 @@ abstract sealed class TransformerModel implements Model permits Gpt2, Bert {
                 }
             }
         }
+    }
+
+    /**
+     * Embeddings, then the blocks in order (stopping where the exit policy says so), then the head taps. The
+     * models differ only in {@link #embed} and {@link #block}; each block leaves its output in {@code x}.
+     */
+    @Override
+    public final int forward(Batch batch, Hooks hooks) {
+        validate(batch, hooks);
+        requireHeadFor(hooks);
+        Workspace ws = workspace();
+        int n = batch.rows();
+        MemorySegment x = ws.floats(X, (long) n * d);
+        embed(batch, x);
+        deliver(hooks.at(Site.EMBED, 0), Site.EMBED, 0, batch, x, d);
+
+        long rowBytes = (long) d * Float.BYTES;
+        ExitPolicy exit = hooks.exitPolicy();
+        int layers = config.layers();
+        for (int b = 0; b < layers; b++) {
+            deliver(hooks.at(Site.BLOCK_IN, b), Site.BLOCK_IN, b, batch, x, d);
+            block(b, batch, hooks, x, ws);
+            if (exit != ExitPolicy.NEVER && b + 1 < layers && exit.stopAfter(b + 1, x.asReadOnly().asSlice(0, n * rowBytes), n, d)) {
+                return b + 1;
+            }
+        }
+        headTaps(hooks, batch, x, ws);
+        return layers;
+    }
+
+    /** Refuses head taps the checkpoint cannot serve, before any work is done; GPT-2 always has its head. */
+    void requireHeadFor(Hooks hooks) {
+    }
+
+    /** Writes the embedding (the EMBED point) of every row of the batch into {@code x}. */
+    abstract void embed(Batch batch, MemorySegment x);
+
+    /** Block {@code b} from its input {@code x} (BLOCK_IN, already delivered) to its output, left in {@code x}. */
+    abstract void block(int b, Batch batch, Hooks hooks, MemorySegment x, Workspace ws);
+
+    /** A LayerNorm point of a block ({@code out = norm(in)}), or its override applied to {@code in}; then its taps. */
+    final void norm(Site site, int b, Batch batch, Hooks hooks, MemorySegment in, MemorySegment out,
+                    MemorySegment gamma, MemorySegment beta) {
+        int n = batch.rows();
+        PackedWeights p = hooks.overrides().get(site, b);
+        if (p == null) kernels.layerNorm(in, 0, out, 0, n, d, gamma, beta, eps);
+        else kernels.matmul(in, 0, d, n, p, null, out, 0, d);
+        deliver(hooks.at(site, b), site, b, batch, out, d);
+    }
+
+    /**
+     * The ATTN point: fused q|k|v projection, attention and output projection of {@code in} into {@code out},
+     * or the override applied to {@code in}; then its taps.
+     */
+    final void attentionSublayer(int b, Batch batch, Hooks hooks, MemorySegment in, MemorySegment out,
+                                 PackedWeights qkvWeight, MemorySegment qkvBias,
+                                 PackedWeights outWeight, MemorySegment outBias, boolean causal, Workspace ws) {
+        int n = batch.rows();
+        PackedWeights p = hooks.overrides().get(Site.ATTN, b);
+        if (p == null) {
+            MemorySegment qkv = ws.floats(QKV, (long) n * 3 * d);
+            MemorySegment att = ws.floats(ATT, (long) n * d);
+            kernels.matmul(in, 0, d, n, qkvWeight, qkvBias, qkv, 0, 3 * d);
+            attention(batch, qkv, att, causal, ws);
+            kernels.matmul(att, 0, d, n, outWeight, outBias, out, 0, d);
+        } else {
+            kernels.matmul(in, 0, d, n, p, null, out, 0, d);
+        }
+        deliver(hooks.at(Site.ATTN, b), Site.ATTN, b, batch, out, d);
+    }
+
+    /** The MLP point: dense → GELU → dense of {@code in} into {@code out}, or the override applied to {@code in}; then its taps. */
+    final void mlpSublayer(int b, Batch batch, Hooks hooks, MemorySegment in, MemorySegment out,
+                           PackedWeights upWeight, MemorySegment upBias,
+                           PackedWeights downWeight, MemorySegment downBias, Workspace ws) {
+        int n = batch.rows();
+        PackedWeights p = hooks.overrides().get(Site.MLP, b);
+        if (p == null) {
+            MemorySegment fc = ws.floats(FC, (long) n * inner);
+            kernels.matmul(in, 0, d, n, upWeight, upBias, fc, 0, inner);
+            kernels.gelu(fc, 0, (long) n * inner, config.activation());
+            kernels.matmul(fc, 0, inner, n, downWeight, downBias, out, 0, d);
+        } else {
+            kernels.matmul(in, 0, d, n, p, null, out, 0, d);
+        }
+        deliver(hooks.at(Site.MLP, b), Site.MLP, b, batch, out, d);
+    }
+
+    /** A residual point: {@code sum += other}, then the taps at {@code site} see {@code sum}. */
+    final void residual(Site site, int b, Batch batch, Hooks hooks, MemorySegment sum, MemorySegment other) {
+        kernels.add(sum, 0, other, 0, (long) batch.rows() * d);
+        deliver(hooks.at(site, b), site, b, batch, sum, d);
     }
 
     /** Hands every tap at (site, block) its rows of {@code buf} (batch layout: all rows of all sequences). */
