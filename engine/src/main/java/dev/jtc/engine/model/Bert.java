@@ -11,9 +11,6 @@ import dev.jtc.weights.WeightsException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Collections;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,18 +28,13 @@ import java.util.Set;
  */
 public final class Bert extends TransformerModel {
 
-    private static final Set<Site> SITES = Collections.unmodifiableSet(EnumSet.of(Site.EMBED, Site.BLOCK_IN, Site.ATTN,
-            Site.RES1, Site.ATTN_NORM, Site.MLP, Site.RES2, Site.BLOCK_OUT, Site.FINAL_NORM, Site.LOGITS));
-    private static final Map<Site, Site> OVERRIDE_INPUTS;
-
-    static {
-        Map<Site, Site> m = new EnumMap<>(Site.class);
-        m.put(Site.ATTN, Site.BLOCK_IN);
-        m.put(Site.ATTN_NORM, Site.RES1);
-        m.put(Site.MLP, Site.ATTN_NORM);
-        m.put(Site.BLOCK_OUT, Site.RES2);
-        OVERRIDE_INPUTS = Collections.unmodifiableMap(m);
-    }
+    private static final Set<Site> SITES = siteSet(Site.EMBED, Site.BLOCK_IN, Site.ATTN,
+            Site.RES1, Site.ATTN_NORM, Site.MLP, Site.RES2, Site.BLOCK_OUT, Site.FINAL_NORM, Site.LOGITS);
+    private static final Map<Site, Site> OVERRIDE_INPUTS = siteInputs(
+            Site.ATTN, Site.BLOCK_IN,
+            Site.ATTN_NORM, Site.RES1,
+            Site.MLP, Site.ATTN_NORM,
+            Site.BLOCK_OUT, Site.RES2);
 
     private record Block(PackedWeights qkv, MemorySegment qkvBias, PackedWeights out, MemorySegment outBias,
                          MemorySegment attnNormGamma, MemorySegment attnNormBeta,
@@ -66,7 +58,7 @@ public final class Bert extends TransformerModel {
     private final MemorySegment decoderBias;
 
     private Bert(ModelConfig config, Kernels kernels, Arena arena, WeightReader r, BertNames names) {
-        super(config, kernels, arena);
+        super(config, kernels, arena, SITES, OVERRIDE_INPUTS);
         int v = config.vocabSize();
         WeightLayout layout = names.linearLayout();
         wordEmb = r.f32(r.first(names.table("word_embeddings")), v, d);
@@ -144,33 +136,14 @@ public final class Bert extends TransformerModel {
     }
 
     public static Bert load(TensorSource source, ModelConfig config, Kernels kernels) {
-        if (config.architecture() != ModelConfig.Architecture.BERT) {
-            throw new WeightsException(source.origin() + ": config describes a " + config.architecture()
-                    + " model, not BERT.");
-        }
+        requireArchitecture(source, config, ModelConfig.Architecture.BERT, "BERT");
         BertNames names = BertNames.detect(source);
-        Arena arena = Arena.ofShared();
-        try {
-            return new Bert(config, kernels, arena, new WeightReader(source, arena, kernels, "BERT"), names);
-        } catch (RuntimeException e) {
-            arena.close();
-            throw e;
-        }
+        return inOwnArena(arena -> new Bert(config, kernels, arena, new WeightReader(source, arena, kernels, "BERT"), names));
     }
 
     /** Whether the checkpoint carries the MLM head ({@code cls.predictions.*}); without it there are no logits. */
     public boolean hasMlmHead() {
         return decoder != null;
-    }
-
-    @Override
-    public Set<Site> sites() {
-        return SITES;
-    }
-
-    @Override
-    public Map<Site, Site> overrideInputs() {
-        return OVERRIDE_INPUTS;
     }
 
     @Override

@@ -11,9 +11,6 @@ import dev.jtc.weights.WeightsException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Collections;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,18 +26,13 @@ import java.util.Set;
  */
 public final class Gpt2 extends TransformerModel {
 
-    private static final Set<Site> SITES = Collections.unmodifiableSet(EnumSet.of(Site.EMBED, Site.BLOCK_IN, Site.LN1,
-            Site.ATTN, Site.RES1, Site.LN2, Site.MLP, Site.BLOCK_OUT, Site.FINAL_NORM, Site.LOGITS));
-    private static final Map<Site, Site> OVERRIDE_INPUTS;
-
-    static {
-        Map<Site, Site> m = new EnumMap<>(Site.class);
-        m.put(Site.LN1, Site.BLOCK_IN);
-        m.put(Site.ATTN, Site.LN1);
-        m.put(Site.LN2, Site.RES1);
-        m.put(Site.MLP, Site.LN2);
-        OVERRIDE_INPUTS = Collections.unmodifiableMap(m);
-    }
+    private static final Set<Site> SITES = siteSet(Site.EMBED, Site.BLOCK_IN, Site.LN1,
+            Site.ATTN, Site.RES1, Site.LN2, Site.MLP, Site.BLOCK_OUT, Site.FINAL_NORM, Site.LOGITS);
+    private static final Map<Site, Site> OVERRIDE_INPUTS = siteInputs(
+            Site.LN1, Site.BLOCK_IN,
+            Site.ATTN, Site.LN1,
+            Site.LN2, Site.RES1,
+            Site.MLP, Site.LN2);
 
     private record Block(MemorySegment ln1Gamma, MemorySegment ln1Beta, PackedWeights attn, MemorySegment attnBias,
                          PackedWeights proj, MemorySegment projBias, MemorySegment ln2Gamma, MemorySegment ln2Beta,
@@ -55,7 +47,7 @@ public final class Gpt2 extends TransformerModel {
     private final PackedWeights lmHead;
 
     private Gpt2(ModelConfig config, Kernels kernels, Arena arena, WeightReader r, String p) {
-        super(config, kernels, arena);
+        super(config, kernels, arena, SITES, OVERRIDE_INPUTS);
         int v = config.vocabSize();
         wte = r.f32(r.first(p + "wte.weight"), v, d);
         wpe = r.f32(r.first(p + "wpe.weight"), config.maxPositions(), d);
@@ -85,32 +77,13 @@ public final class Gpt2 extends TransformerModel {
     }
 
     public static Gpt2 load(TensorSource source, ModelConfig config, Kernels kernels) {
-        if (config.architecture() != ModelConfig.Architecture.GPT2) {
-            throw new WeightsException(source.origin() + ": config describes a " + config.architecture()
-                    + " model, not GPT-2.");
-        }
+        requireArchitecture(source, config, ModelConfig.Architecture.GPT2, "GPT-2");
         String prefix = source.contains("wte.weight") ? "" : source.contains("transformer.wte.weight") ? "transformer." : null;
         if (prefix == null) {
             throw new WeightsException(source.origin() + ": not a GPT-2 checkpoint: it has neither wte.weight nor "
                     + "transformer.wte.weight.");
         }
-        Arena arena = Arena.ofShared();
-        try {
-            return new Gpt2(config, kernels, arena, new WeightReader(source, arena, kernels, "GPT-2"), prefix);
-        } catch (RuntimeException e) {
-            arena.close();
-            throw e;
-        }
-    }
-
-    @Override
-    public Set<Site> sites() {
-        return SITES;
-    }
-
-    @Override
-    public Map<Site, Site> overrideInputs() {
-        return OVERRIDE_INPUTS;
+        return inOwnArena(arena -> new Gpt2(config, kernels, arena, new WeightReader(source, arena, kernels, "GPT-2"), prefix));
     }
 
     @Override

@@ -8,10 +8,17 @@ import dev.jtc.engine.tap.RowSelection;
 import dev.jtc.engine.tap.Site;
 import dev.jtc.engine.tap.TapRequest;
 import dev.jtc.weights.ModelConfig;
+import dev.jtc.weights.TensorSource;
+import dev.jtc.weights.WeightsException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * What GPT-2 and BERT share: validation, workspaces, the forward pass's frame (embeddings, blocks, early exit,
@@ -30,15 +37,62 @@ abstract sealed class TransformerModel implements Model permits Gpt2, Bert {
     final int d;
     final int inner;
     final float eps;
+    private final Set<Site> sites;
+    private final Map<Site, Site> overrideInputs;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(() -> new Workspace(SLOTS));
 
-    TransformerModel(ModelConfig config, Kernels kernels, Arena arena) {
+    TransformerModel(ModelConfig config, Kernels kernels, Arena arena, Set<Site> sites, Map<Site, Site> overrideInputs) {
         this.config = config;
         this.kernels = kernels;
         this.arena = arena;
         this.d = config.hidden();
         this.inner = config.intermediate();
         this.eps = (float) config.layerNormEps();
+        this.sites = sites;
+        this.overrideInputs = overrideInputs;
+    }
+
+    @Override
+    public final Set<Site> sites() {
+        return sites;
+    }
+
+    @Override
+    public final Map<Site, Site> overrideInputs() {
+        return overrideInputs;
+    }
+
+    /** Refuses a config of another architecture, naming the checkpoint and the model it describes. */
+    static void requireArchitecture(TensorSource source, ModelConfig config, ModelConfig.Architecture expected,
+                                    String name) {
+        if (config.architecture() != expected) {
+            throw new WeightsException(source.origin() + ": config describes a " + config.architecture()
+                    + " model, not " + name + ".");
+        }
+    }
+
+    /** Builds a model whose weights live in a fresh shared arena; the arena is closed if building fails. */
+    static <M extends TransformerModel> M inOwnArena(Function<Arena, M> build) {
+        Arena arena = Arena.ofShared();
+        try {
+            return build.apply(arena);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** An unmodifiable set of sites, for {@link #sites()}. */
+    static Set<Site> siteSet(Site first, Site... rest) {
+        return Collections.unmodifiableSet(EnumSet.of(first, rest));
+    }
+
+    /** An unmodifiable map from each overridable site to the site it reads, given as (site, input) pairs. */
+    static Map<Site, Site> siteInputs(Site... pairs) {
+        if (pairs.length % 2 != 0) throw new IllegalArgumentException("site inputs come in (site, input) pairs.");
+        Map<Site, Site> m = new EnumMap<>(Site.class);
+        for (int i = 0; i < pairs.length; i += 2) m.put(pairs[i], pairs[i + 1]);
+        return Collections.unmodifiableMap(m);
     }
 
     @Override
