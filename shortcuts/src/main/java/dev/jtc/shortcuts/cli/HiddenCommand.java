@@ -9,11 +9,11 @@ import dev.jtc.engine.tap.Site;
 import dev.jtc.engine.tap.TapRequest;
 import dev.jtc.tokenizer.Encoding;
 import dev.jtc.tokenizer.Tokenizer;
-import dev.jtc.tokenizer.Tokenizers;
 import dev.jtc.weights.Checkpoint;
 import dev.jtc.weights.DType;
 import dev.jtc.weights.safetensors.SafetensorsWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,9 +47,8 @@ final class HiddenCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "M",
-            description = "A model directory, a built-in id (bert-base-uncased) or a Hugging Face id (gpt2).")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--text", required = true, paramLabel = "T", description = "The text to run.")
     String text;
@@ -67,8 +66,8 @@ final class HiddenCommand implements Runnable {
         if (parent != null && !Files.isDirectory(parent)) {
             throw new IllegalArgumentException("--out: the directory " + parent + " does not exist.");
         }
-        Tokenizer tokenizer = Tokenizers.load(TokenizeCommand.tokenizerPath(model));
-        try (Checkpoint ckpt = Checkpoint.open(model); Model m = Models.load(ckpt.tensors(), ckpt.config());
+        Tokenizer tokenizer = model.tokenizer();
+        try (Checkpoint ckpt = Checkpoint.open(model.id); Model m = Models.load(ckpt.tensors(), ckpt.config());
              Arena arena = Arena.ofShared()) {
             Set<Site> chosen = chosenSites(m);
             Encoding enc = ModelInput.encode(tokenizer, m, text, "--text");
@@ -89,7 +88,7 @@ final class HiddenCommand implements Runnable {
             List<SafetensorsWriter.Entry> ordered = new ArrayList<>();
             for (String n : orderedNames(m, chosen)) ordered.add(tensors.get(n));
             Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("model", model);
+            meta.put("model", model.id);
             meta.put("text", text);
             StringJoiner ids = new StringJoiner(",");
             StringJoiner toks = new StringJoiner(" ");

@@ -11,10 +11,10 @@ import dev.jtc.engine.tap.Site;
 import dev.jtc.engine.tap.TapRequest;
 import dev.jtc.tokenizer.Encoding;
 import dev.jtc.tokenizer.Tokenizer;
-import dev.jtc.tokenizer.Tokenizers;
 import dev.jtc.weights.Checkpoint;
 import dev.jtc.weights.ModelConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,9 +38,8 @@ final class PredictCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "M",
-            description = "A model directory, a built-in id (bert-base-uncased) or a Hugging Face id (gpt2).")
-    String model;
+    @Mixin
+    ModelOption model;
 
     @Option(names = "--top", paramLabel = "K", defaultValue = "5", description = "How many tokens to list (default: ${DEFAULT-VALUE}).")
     int top;
@@ -51,8 +50,8 @@ final class PredictCommand implements Runnable {
     @Override
     public void run() {
         if (top < 1) throw new IllegalArgumentException("--top must be at least 1, was " + top + ".");
-        Tokenizer tokenizer = Tokenizers.load(TokenizeCommand.tokenizerPath(model));
-        try (Checkpoint ckpt = Checkpoint.open(model); Model m = Models.load(ckpt.tensors(), ckpt.config())) {
+        Tokenizer tokenizer = model.tokenizer();
+        try (Checkpoint ckpt = Checkpoint.open(model.id); Model m = Models.load(ckpt.tensors(), ckpt.config())) {
             Encoding enc = ModelInput.encode(tokenizer, m, text, "the text");
             boolean bert = m.config().architecture() == ModelConfig.Architecture.BERT;
             List<Integer> positions = new ArrayList<>();
