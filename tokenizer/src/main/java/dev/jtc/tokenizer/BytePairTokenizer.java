@@ -2,7 +2,6 @@ package dev.jtc.tokenizer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
@@ -17,7 +16,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * <p>Pieces seen before come from a bounded, thread-safe cache owned by this instance.
  * Immutable apart from that cache and thread-safe.
  */
-public final class BytePairTokenizer implements Tokenizer {
+public final class BytePairTokenizer extends VocabularyTokenizer {
 
     /** Pieces longer than this are not cached: they are rare and would hold memory. */
     private static final int CACHE_PIECE_LIMIT = 64;
@@ -25,16 +24,10 @@ public final class BytePairTokenizer implements Tokenizer {
     /** Up to this many symbols the quadratic merge loop beats the heap. */
     private static final int SMALL_WORD = 40;
 
-    private final Vocabulary vocabulary;
     private final MergeTable merges;
     private final int[] byteIds = new int[256];
     private final byte[][] tokenBytes;
-    private final AddedTokens addedTokens;
     private final boolean addPrefixSpace;
-    private final int[] prefixSpecials;
-    private final int[] suffixSpecials;
-    private final int maxLength;
-    private final boolean[] special;
     private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
     /**
      * Pieces that are one whole token, found without allocating: every vocabulary entry whose
@@ -51,7 +44,7 @@ public final class BytePairTokenizer implements Tokenizer {
 
     BytePairTokenizer(Vocabulary vocabulary, MergeTable merges, AddedTokens addedTokens, boolean addPrefixSpace,
                       int[] prefixSpecials, int[] suffixSpecials, int maxLength) {
-        this.vocabulary = vocabulary;
+        super(vocabulary, addedTokens, prefixSpecials, suffixSpecials, maxLength);
         this.merges = merges;
         for (int b = 0; b < 256; b++) byteIds[b] = vocabulary.id(String.valueOf(ByteLevelAlphabet.charOf(b)));
         this.tokenBytes = new byte[vocabulary.size()][];
@@ -65,16 +58,7 @@ public final class BytePairTokenizer implements Tokenizer {
             byte[] bytes = ByteLevelAlphabet.bytesOf(t);
             tokenBytes[id] = bytes != null ? bytes : t.getBytes(StandardCharsets.UTF_8);
         }
-        this.addedTokens = addedTokens;
         this.addPrefixSpace = addPrefixSpace;
-        this.prefixSpecials = prefixSpecials.clone();
-        this.suffixSpecials = suffixSpecials.clone();
-        if (maxLength < prefixSpecials.length + suffixSpecials.length) {
-            throw new IllegalArgumentException("maximum length " + maxLength + " is too small for the special tokens.");
-        }
-        this.maxLength = maxLength;
-        this.special = new boolean[vocabulary.size()];
-        for (AddedTokens.AddedToken t : addedTokens.all()) if (t.special()) special[t.id()] = true;
         int capacity = Integer.highestOneBit(Math.max(16, tokenBytes.length * 2)) << 1;
         wholeIds = new int[capacity];
         wholeHashes = new int[capacity];
@@ -150,22 +134,13 @@ public final class BytePairTokenizer implements Tokenizer {
     }
 
     @Override
-    public Encoding encode(String text, boolean addSpecialTokens, int maxLength) {
-        TokenList out = new TokenList();
-        String clean = UnicodeClasses.replaceUnpairedSurrogates(text);
-        for (AddedTokens.Segment s : addedTokens.split(clean)) {
-            if (s.isToken()) {
-                out.add(s.tokenId(), s.start(), s.end());
-            } else if (addPrefixSpace && clean.charAt(s.start()) != ' ') {
-                String spaced = " " + clean.substring(s.start(), s.end());
-                encodeText(spaced, 0, spaced.length(), s.start() - 1, s.start(), out);
-            } else {
-                encodeText(clean, s.start(), s.end(), 0, s.start(), out);
-            }
+    void encodeBetweenAddedTokens(String text, int start, int end, TokenList out) {
+        if (addPrefixSpace && text.charAt(start) != ' ') {
+            String spaced = " " + text.substring(start, end);
+            encodeText(spaced, 0, spaced.length(), start - 1, start, out);
+        } else {
+            encodeText(text, start, end, 0, start, out);
         }
-        int[] none = new int[0];
-        return out.toEncoding(addSpecialTokens ? prefixSpecials : none, addSpecialTokens ? suffixSpecials : none,
-                maxLength, this::token);
     }
 
     /** Encodes {@code text[from, to)}; offsets are shifted by {@code shift} and kept at least {@code low}. */
@@ -336,35 +311,6 @@ public final class BytePairTokenizer implements Tokenizer {
             throw new IllegalArgumentException("token id " + id + " is not in the vocabulary (0.." + (tokenBytes.length - 1) + ").");
         }
         return tokenBytes[id];
-    }
-
-    @Override
-    public int tokenId(String token) {
-        return vocabulary.id(token);
-    }
-
-    @Override
-    public String token(int id) {
-        return vocabulary.token(id);
-    }
-
-    @Override
-    public int vocabularySize() {
-        return vocabulary.size();
-    }
-
-    @Override
-    public int maxLength() {
-        return maxLength;
-    }
-
-    @Override
-    public boolean isSpecial(int id) {
-        return id >= 0 && id < special.length && special[id];
-    }
-
-    List<AddedTokens.AddedToken> addedTokens() {
-        return addedTokens.all();
     }
 
     /** A binary min-heap of longs. */

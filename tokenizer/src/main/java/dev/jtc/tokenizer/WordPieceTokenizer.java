@@ -1,7 +1,5 @@
 package dev.jtc.tokenizer;
 
-import java.util.List;
-
 /**
  * BERT's tokenizer, as Hugging Face's BertTokenizerFast: special tokens are cut out of the raw
  * text first (they match case-sensitively and are never split), the rest goes through
@@ -10,45 +8,32 @@ import java.util.List;
  * {@code maxInputCharsPerWord} characters, becomes the single unknown token.
  * Immutable and thread-safe.
  */
-public final class WordPieceTokenizer implements Tokenizer {
+public final class WordPieceTokenizer extends VocabularyTokenizer {
 
-    private final Vocabulary vocabulary;
     private final PrefixTrie trie;
     private final int continuationRoot;
     private final int unknownId;
     private final String continuationPrefix;
     private final int maxInputCharsPerWord;
     private final BertWordSplitter splitter;
-    private final AddedTokens addedTokens;
-    private final int[] prefixSpecials;
-    private final int[] suffixSpecials;
-    private final int maxLength;
-    private final boolean[] special;
 
     WordPieceTokenizer(Vocabulary vocabulary, String unknownToken, String continuationPrefix, int maxInputCharsPerWord,
                        BertWordSplitter.Options normalization, AddedTokens addedTokens,
                        int[] prefixSpecials, int[] suffixSpecials, int maxLength, String source) {
-        this.vocabulary = vocabulary;
+        int unknownId = vocabulary.id(unknownToken);
+        // checked before the lengths, as it always was: a bad file is named before a bad option
+        if (unknownId < 0) {
+            throw new TokenizerFileException(source + ": the unknown token '" + unknownToken + "' is not in the vocabulary.");
+        }
+        super(vocabulary, addedTokens, prefixSpecials, suffixSpecials, maxLength);
         this.trie = new PrefixTrie(vocabulary.asMap());
         int contRoot = trie.walk(trie.root(), continuationPrefix);
         // NONE when no token has the prefix: then every word must be one whole token
         this.continuationRoot = continuationPrefix.isEmpty() ? trie.root() : contRoot;
-        this.unknownId = vocabulary.id(unknownToken);
-        if (unknownId < 0) {
-            throw new TokenizerFileException(source + ": the unknown token '" + unknownToken + "' is not in the vocabulary.");
-        }
+        this.unknownId = unknownId;
         this.continuationPrefix = continuationPrefix;
         this.maxInputCharsPerWord = maxInputCharsPerWord;
         this.splitter = new BertWordSplitter(normalization);
-        this.addedTokens = addedTokens;
-        this.prefixSpecials = prefixSpecials.clone();
-        this.suffixSpecials = suffixSpecials.clone();
-        if (maxLength < prefixSpecials.length + suffixSpecials.length) {
-            throw new IllegalArgumentException("maximum length " + maxLength + " is too small for the special tokens.");
-        }
-        this.maxLength = maxLength;
-        this.special = new boolean[vocabulary.size()];
-        for (AddedTokens.AddedToken t : addedTokens.all()) if (t.special()) special[t.id()] = true;
     }
 
     /** Whether text is lower-cased (an "uncased" model). */
@@ -57,19 +42,8 @@ public final class WordPieceTokenizer implements Tokenizer {
     }
 
     @Override
-    public Encoding encode(String text, boolean addSpecialTokens, int maxLength) {
-        TokenList out = new TokenList();
-        String clean = UnicodeClasses.replaceUnpairedSurrogates(text);
-        for (AddedTokens.Segment s : addedTokens.split(clean)) {
-            if (s.isToken()) {
-                out.add(s.tokenId(), s.start(), s.end());
-            } else {
-                splitter.split(clean, s.start(), s.end(), (chars, length, starts, ends) ->
-                        wordPiece(chars, length, starts, ends, out));
-            }
-        }
-        return out.toEncoding(addSpecialTokens ? prefixSpecials : new int[0], addSpecialTokens ? suffixSpecials : new int[0],
-                maxLength, this::token);
+    void encodeBetweenAddedTokens(String text, int start, int end, TokenList out) {
+        splitter.split(text, start, end, (chars, length, starts, ends) -> wordPiece(chars, length, starts, ends, out));
     }
 
     private void wordPiece(char[] chars, int length, int[] starts, int[] ends, TokenList out) {
@@ -146,32 +120,4 @@ public final class WordPieceTokenizer implements Tokenizer {
                 .replace(" 've", "'ve").replace(" 're", "'re");
     }
 
-    @Override
-    public int tokenId(String token) {
-        return vocabulary.id(token);
-    }
-
-    @Override
-    public String token(int id) {
-        return vocabulary.token(id);
-    }
-
-    @Override
-    public int vocabularySize() {
-        return vocabulary.size();
-    }
-
-    @Override
-    public int maxLength() {
-        return maxLength;
-    }
-
-    @Override
-    public boolean isSpecial(int id) {
-        return id >= 0 && id < special.length && special[id];
-    }
-
-    List<AddedTokens.AddedToken> addedTokens() {
-        return addedTokens.all();
-    }
 }

@@ -3,6 +3,7 @@ package dev.jtc.shortcuts.cli;
 import dev.jtc.weights.DType;
 import dev.jtc.weights.LocatedModel;
 import dev.jtc.weights.ModelConfig;
+import dev.jtc.weights.StagedDirectory;
 import dev.jtc.weights.TensorInfo;
 import dev.jtc.weights.TensorSource;
 import dev.jtc.weights.WeightsException;
@@ -76,15 +77,7 @@ final class ConvertCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("MODEL " + model + " is already in Hugging Face layout ("
                         + m.located().weights() + "); convert reads TensorFlow BERT checkpoints.");
             }
-            Path parent = target.getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
-            // createTempDirectory makes it owner-only; the finished directory should read like any other
-            try {
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-            } catch (UnsupportedOperationException notPosix) {
-                // keep the default permissions
-            }
+            Path tmp = StagedDirectory.createBeside(target);
             try {
                 int[] counts = writeAll(m, bundle, tmp);
                 replace(tmp, target);
@@ -206,14 +199,8 @@ final class ConvertCommand implements Callable<Integer> {
     }
 
     private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+        try {
+            StagedDirectory.deleteTree(dir);
         } catch (IOException | UncheckedIOException e) {
             System.err.println("jtc convert: could not remove " + dir + " (" + e.getMessage() + ").");
         }

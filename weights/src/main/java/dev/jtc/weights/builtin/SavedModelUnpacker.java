@@ -1,5 +1,6 @@
 package dev.jtc.weights.builtin;
 
+import dev.jtc.weights.StagedDirectory;
 import dev.jtc.weights.WeightsException;
 import dev.jtc.weights.tf.HfBertFiles;
 
@@ -14,8 +15,6 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -40,17 +39,9 @@ final class SavedModelUnpacker {
 
     /** Unpacks {@code innerEntry} of {@code jar} into {@code target} unless another process finished first. */
     static void unpack(Path jar, String innerEntry, Path target, int maxLength) {
-        Path parent = target.toAbsolutePath().getParent();
         Path tmp = null;
         try {
-            Files.createDirectories(parent);
-            tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
-            // createTempDirectory makes it owner-only; the finished directory should read like any other
-            try {
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-            } catch (UnsupportedOperationException notPosix) {
-                // keep the default permissions
-            }
+            tmp = StagedDirectory.createBeside(target);
             try (ZipFile outer = new ZipFile(jar.toFile())) {
                 ZipEntry entry = outer.getEntry(innerEntry);
                 if (entry == null) {
@@ -105,14 +96,8 @@ final class SavedModelUnpacker {
     }
 
     private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+        try {
+            StagedDirectory.deleteTree(dir);
         } catch (IOException | UncheckedIOException ignored) {
             // best effort: a leftover hidden temp dir is harmless and never mistaken for a model
         }
