@@ -47,7 +47,7 @@ import java.util.stream.Stream;
  * mapped checkpoint to the file.
  */
 @Command(name = "convert", mixinStandardHelpOptions = true,
-        description = "Write a TensorFlow BERT checkpoint as a Hugging Face directory (config.json, model.safetensors, "
+        description = "Writes a TensorFlow BERT checkpoint as a Hugging Face directory (config.json, model.safetensors, "
                 + "tokenizer files).")
 final class ConvertCommand implements Callable<Integer> {
 

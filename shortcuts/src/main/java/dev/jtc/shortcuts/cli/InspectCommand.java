@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 
 /** {@code jtc inspect MODEL [--verify]}: what a checkpoint holds, how long it takes to open, and whether it is intact. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Show a model's architecture, sizes, parameter and tensor counts, origin and open time; "
+        description = "Shows a model's architecture, sizes, parameter and tensor counts, origin and open time; "
                 + "--verify checks every stored checksum.")
 final class InspectCommand implements Callable<Integer> {
 
