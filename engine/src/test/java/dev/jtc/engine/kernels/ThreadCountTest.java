@@ -1,5 +1,6 @@
 package dev.jtc.engine.kernels;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -33,6 +34,7 @@ class ThreadCountTest {
     }
 
     @Test
+    @Tag("optional-resource") // a property of the machine, not a reference
     void threadsPerCoreMatchesLscpuWhereSysfsExists() throws Exception {
         assumeTrue(Files.isReadable(Path.of("/sys/devices/system/cpu/cpu0/topology/core_id")),
                 "no Linux sysfs CPU topology here, so there is nothing to compare with");

@@ -7,6 +7,7 @@ import dev.jtc.engine.tap.TapRequest;
 import dev.jtc.weights.Checkpoint;
 import dev.jtc.weights.LocatedModel;
 import dev.jtc.weights.ModelLocator;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * GPT-2's BPE ids of those words (r50k_base): I=40, ␣enjoy=2883, ␣walking=6155, ␣with=351, ␣my=616, ␣cute=13779,
  * ␣dog=3290; ,=11, ␣but=475, ␣I=314, 'm=1101, ␣not=407, ␣sure=1654, ␣if=611, 'll=1183.
  */
+@Tag("optional-resource") // CI cannot download gpt2, so this one may skip there too
 class Gpt2HubCacheTest {
 
     static final int[] PROMPT = {40, 2883, 6155, 351, 616, 13779, 3290};
