@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 TokenizeCommand.class,
                 PredictCommand.class,
                 HiddenCommand.class,
+                FitCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Jtc implements Runnable {

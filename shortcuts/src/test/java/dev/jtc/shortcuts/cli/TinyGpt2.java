@@ -38,13 +38,19 @@ final class TinyGpt2 {
 
     /** Writes the model into {@code dir} with the reference activations of {@code text}'s UTF-8 bytes. */
     static void create(Path dir, String text) throws IOException, InterruptedException {
+        create(dir, text, LAYERS, HIDDEN, HEADS, VOCAB, POSITIONS);
+    }
+
+    /** The same with other sizes. */
+    static void create(Path dir, String text, int layers, int hidden, int heads, int vocab, int positions)
+            throws IOException, InterruptedException {
         Path script = Path.of("..", "engine", "src", "test", "python", "gpt2_reference.py").toAbsolutePath().normalize();
         if (!Files.isRegularFile(script)) throw new AssertionError("reference script missing: " + script);
         Assumptions.assumeTrue(numpy(), "python3 with numpy is not installed, so the numpy GPT-2 reference cannot run; skipping.");
         StringBuilder ids = new StringBuilder();
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) ids.append(ids.isEmpty() ? "" : ",").append(b & 0xff);
-        Process p = new ProcessBuilder(List.of("python3", script.toString(), dir.toString(), "--layers", "" + LAYERS,
-                "--hidden", "" + HIDDEN, "--heads", "" + HEADS, "--vocab", "" + VOCAB, "--positions", "" + POSITIONS,
+        Process p = new ProcessBuilder(List.of("python3", script.toString(), dir.toString(), "--layers", "" + layers,
+                "--hidden", "" + hidden, "--heads", "" + heads, "--vocab", "" + vocab, "--positions", "" + positions,
                 "--sequences", ids.toString(), "--byte-tokenizer", "--seed", "7")).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) throw new AssertionError("reference script failed: " + output);
