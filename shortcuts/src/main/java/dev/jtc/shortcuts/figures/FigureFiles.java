@@ -6,11 +6,15 @@ import de.erichseifert.vectorgraphics2d.pdf.PDFProcessor;
 import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
 import de.erichseifert.vectorgraphics2d.util.PageSize;
 
+import dev.jtc.weights.AtomicFile;
+
 import javax.imageio.ImageIO;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -74,11 +78,11 @@ final class FigureFiles {
         write(file, out -> processor.getDocument(g.getCommands(), page).writeTo(out));
     }
 
-    private static void write(Path file, AtomicFile.Content content) throws IOException {
+    private static void write(Path file, AtomicFile.Contents content) throws IOException {
         try {
             AtomicFile.write(file, content);
-        } catch (IOException e) {
-            throw new IOException(file + ": cannot write the figure (" + e.getMessage() + ").", e);
+        } catch (UncheckedIOException e) {
+            throw new IOException(file + ": cannot write the figure (" + e.getCause().getMessage() + ").", e.getCause());
         }
     }
 }

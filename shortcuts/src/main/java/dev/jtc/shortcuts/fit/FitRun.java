@@ -18,6 +18,8 @@ import dev.jtc.weights.ModelConfig;
 import dev.jtc.weights.safetensors.SafetensorsFile;
 import dev.jtc.weights.safetensors.SafetensorsWriter;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -207,8 +209,12 @@ public final class FitRun {
         if (model.config().architecture() == ModelConfig.Architecture.GPT2) {
             AtomicFile.write(directory.file(RunDirectory.R2_PARTS_TABLE), parts.toString().getBytes(StandardCharsets.UTF_8));
         }
-        R2Heatmap.write(directory.root(), RunDirectory.R2_FIGURE, mat, id, metadata.get("model") + " · " + metadata.get("corpus")
-                + " · " + samples.validation().size() + " validation sentences");
+        try {
+            R2Heatmap.write(directory.root(), RunDirectory.R2_FIGURE, mat, id, "r² of the linear shortcuts: "
+                    + metadata.get("model") + ", " + metadata.get("corpus_name") + ", " + samples.validation().size() + " validation sentences");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
 
         ObjectNode r = report.stage("r2");
         r.put("seconds", seconds(started));
