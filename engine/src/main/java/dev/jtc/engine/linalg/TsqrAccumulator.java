@@ -1,0 +1,282 @@
+package dev.jtc.engine.linalg;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * Streaming least squares for one source and all its targets at once: rows of X (the source) and of
+ * each target Y_t arrive in blocks, and only the triangular factor R of X (p × p) and
+ * {@code C = Qᵀ·[Y_1 … Y_T]} (p × T·targetWidth) are kept, in double, plus a buffer of at most
+ * {@link #blockRows} rows. A full buffer is folded into R and C by one {@link StackedQr} step.
+ *
+ * <p>Not thread-safe: one thread adds rows (the kernels it calls use several threads inside).
+ * Results do not depend on how rows were split into {@code addRows} calls, only on their order
+ * (and on when {@link #solve} or {@link #merge} folded a partial buffer early).
+ */
+public final class TsqrAccumulator {
+
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+    private final int sourceWidth;
+    private final int targets;
+    private final int targetWidth;
+    private final LeastSquaresOptions options;
+    private final DenseKernels kernels;
+    /** Columns of X: the source width, plus the intercept's column of ones. */
+    private final int p;
+    /** Right-hand-side columns: targets × targetWidth. */
+    private final int m;
+    private final int blockRows;
+    private final double[] r;
+    private final double[] c;
+    /** Σ y² of every right-hand-side column over all rows seen, for the residuals. */
+    private final double[] targetSquares;
+    /** Buffered rows of X, column-major with column stride {@link #blockRows}, as the panel factorisation reads them. */
+    private final double[] xRows;
+    /** Buffered rows of Y, row-major m wide. */
+    private final double[] yRows;
+    private int buffered;
+    private long rowCount;
+
+    /** An accumulator on the shared vector kernels. */
+    public TsqrAccumulator(int sourceWidth, int targets, int targetWidth, LeastSquaresOptions options) {
+        this(sourceWidth, targets, targetWidth, options, DenseKernels.vector());
+    }
+
+    public TsqrAccumulator(int sourceWidth, int targets, int targetWidth, LeastSquaresOptions options,
+                           DenseKernels kernels) {
+        checkShape(sourceWidth, targets, targetWidth, options);
+        if (kernels == null) throw new IllegalArgumentException("the accumulator needs DenseKernels, got null.");
+        this.sourceWidth = sourceWidth;
+        this.targets = targets;
+        this.targetWidth = targetWidth;
+        this.options = options;
+        this.kernels = kernels;
+        this.p = options.columns(sourceWidth);
+        this.m = targets * targetWidth;
+        this.blockRows = blockRows(p);
+        this.r = new double[p * p];
+        this.c = new double[p * m];
+        this.targetSquares = new double[m];
+        this.xRows = new double[blockRows * p];
+        this.yRows = new double[blockRows * m];
+    }
+
+    /**
+     * Rows per factorisation step: about p. Each step costs {@code 2·b·p·m} for {@code V_Xᵀ·Y} plus
+     * {@code p²·m} for the triangular T, so per row {@code (2 + p/b)·p·m}; b = p makes that 3·p·m
+     * (against 4·p·m for reflectors applied one panel at a time) while the buffer stays no larger
+     * than R and C themselves.
+     */
+    static int blockRows(int p) {
+        return Math.clamp((p + 15) / 16 * 16L, 128, 1024);
+    }
+
+    /**
+     * The bytes one accumulator of this shape holds (R, C, the row buffer) plus the most that
+     * {@link #solve()} and a factorisation step allocate on top of it, for a memory check before a run.
+     */
+    public static long bytesNeeded(int sourceWidth, int targets, int targetWidth, LeastSquaresOptions options) {
+        checkShape(sourceWidth, targets, targetWidth, options);
+        long p = options.columns(sourceWidth), m = (long) targets * targetWidth, b = blockRows((int) p);
+        long resident = Double.BYTES * (p * p + p * m + b * p + b * m + m);
+        long solving = Double.BYTES * (4 * p * p + 3 * p * m + 2L * PivotedQr.PANEL * m) + Float.BYTES * p * m;
+        return resident + solving;
+    }
+
+    private static void checkShape(int sourceWidth, int targets, int targetWidth, LeastSquaresOptions options) {
+        if (options == null) throw new IllegalArgumentException("the accumulator needs LeastSquaresOptions, got null.");
+        if (sourceWidth < 1 || targets < 1 || targetWidth < 1) {
+            throw new IllegalArgumentException("an accumulator needs sourceWidth, targets and targetWidth of at least 1, got "
+                    + sourceWidth + ", " + targets + " and " + targetWidth + ".");
+        }
+        long p = options.columns(sourceWidth), m = (long) targets * targetWidth;
+        if (p * Math.max(p, m) > Integer.MAX_VALUE - 16 || blockRows((int) p) * m > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("an accumulator of " + p + " columns and " + m + " target columns is too large "
+                    + "for one Java array; split its targets over several accumulators.");
+        }
+    }
+
+    public long rowCount() {
+        return rowCount;
+    }
+
+    /**
+     * Adds {@code rows} rows given as float32, row-major, from offset 0: {@code x} holds rows × sourceWidth
+     * floats and {@code y[t]} rows × targetWidth (larger segments are fine: only that prefix is read). The
+     * rows are checked before any is taken, so a rejected call leaves the accumulator as it was.
+     */
+    public void addRows(int rows, MemorySegment x, MemorySegment[] y) {
+        checkCall(rows, x == null ? -1 : x.byteSize() / Float.BYTES, y == null ? null : Arrays.stream(y)
+                .mapToLong(s -> s == null ? -1 : s.byteSize() / Float.BYTES).toArray());
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < sourceWidth; j++) finite(x.getAtIndex(FLOAT, (long) i * sourceWidth + j), "x", i, j);
+            for (int t = 0; t < targets; t++) {
+                for (int o = 0; o < targetWidth; o++) finite(y[t].getAtIndex(FLOAT, (long) i * targetWidth + o), "y[" + t + "]", i, o);
+            }
+        }
+        for (int i = 0; i < rows; i++) {
+            int slot = buffered;
+            for (int j = 0; j < sourceWidth; j++) xRows[j * blockRows + slot] = x.getAtIndex(FLOAT, (long) i * sourceWidth + j);
+            for (int t = 0; t < targets; t++) {
+                int base = slot * m + t * targetWidth;
+                for (int o = 0; o < targetWidth; o++) yRows[base + o] = y[t].getAtIndex(FLOAT, (long) i * targetWidth + o);
+            }
+            rowTaken();
+        }
+    }
+
+    /** Adds rows given as doubles (tests, and float64 data); same layout and checks as the float32 form. */
+    public void addRows(int rows, double[] x, double[][] y) {
+        checkCall(rows, x == null ? -1 : x.length, y == null ? null : Arrays.stream(y)
+                .mapToLong(a -> a == null ? -1 : a.length).toArray());
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < sourceWidth; j++) finite(x[i * sourceWidth + j], "x", i, j);
+            for (int t = 0; t < targets; t++) {
+                for (int o = 0; o < targetWidth; o++) finite(y[t][i * targetWidth + o], "y[" + t + "]", i, o);
+            }
+        }
+        for (int i = 0; i < rows; i++) {
+            int slot = buffered;
+            for (int j = 0; j < sourceWidth; j++) xRows[j * blockRows + slot] = x[i * sourceWidth + j];
+            for (int t = 0; t < targets; t++) System.arraycopy(y[t], i * targetWidth, yRows, slot * m + t * targetWidth, targetWidth);
+            rowTaken();
+        }
+    }
+
+    private void checkCall(int rows, long xLength, long[] yLengths) {
+        if (rows < 0) throw new IllegalArgumentException("addRows: the row count must be ≥ 0, got " + rows + ".");
+        long needX = (long) rows * sourceWidth, needY = (long) rows * targetWidth;
+        if (xLength < needX) {
+            throw new IllegalArgumentException("addRows: x must hold " + rows + " rows × " + sourceWidth + " values = " + needX
+                    + ", got " + (xLength < 0 ? "null" : xLength + " values") + ".");
+        }
+        if (yLengths == null || yLengths.length != targets) {
+            throw new IllegalArgumentException("addRows: y must hold one block of rows per target, " + targets + " in all, got "
+                    + (yLengths == null ? "null" : yLengths.length) + ".");
+        }
+        for (int t = 0; t < targets; t++) {
+            if (yLengths[t] < needY) {
+                throw new IllegalArgumentException("addRows: y[" + t + "] must hold " + rows + " rows × " + targetWidth
+                        + " values = " + needY + ", got " + (yLengths[t] < 0 ? "null" : yLengths[t] + " values") + ".");
+            }
+        }
+    }
+
+    private static void finite(double v, String name, int row, int col) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("addRows: " + name + " row " + row + " column " + col + " is " + v
+                    + "; least-squares rows must be finite, so none of this call's rows were added.");
+        }
+    }
+
+    /** Completes the row in buffer slot {@link #buffered}: its ones column, its squares, and a factorisation step when the buffer is full. */
+    private void rowTaken() {
+        int slot = buffered;
+        if (p > sourceWidth) xRows[sourceWidth * blockRows + slot] = 1;
+        for (int j = 0; j < m; j++) {
+            double v = yRows[slot * m + j];
+            targetSquares[j] += v * v;
+        }
+        buffered++;
+        rowCount++;
+        if (buffered == blockRows) foldBuffer();
+    }
+
+    private void foldBuffer() {
+        if (buffered == 0) return;
+        StackedQr.factor(r, p, xRows, buffered, blockRows, kernels).apply(c, m, yRows);
+        buffered = 0;
+    }
+
+    /**
+     * Adds {@code other}'s rows to this accumulator, as if they had been added here (after this one's):
+     * other's R and C are stacked as p more rows and folded by the same step. {@code other} keeps its rows.
+     */
+    public void merge(TsqrAccumulator other) {
+        if (other == null || other == this) {
+            throw new IllegalArgumentException("merge: needs another accumulator, got " + (other == null ? "null" : "this one") + ".");
+        }
+        if (other.sourceWidth != sourceWidth || other.targets != targets || other.targetWidth != targetWidth
+                || !other.options.equals(options)) {
+            throw new IllegalArgumentException("merge: accumulators must have the same shape and options; this one has "
+                    + describe() + ", the other " + other.describe() + ".");
+        }
+        foldBuffer();
+        other.foldBuffer();
+        double[] stacked = new double[p * p];
+        for (int i = 0; i < p; i++) {
+            for (int j = i; j < p; j++) stacked[j * p + i] = other.r[i * p + j];
+        }
+        StackedQr.factor(r, p, stacked, p, p, kernels).apply(c, m, other.c);
+        for (int j = 0; j < m; j++) targetSquares[j] += other.targetSquares[j];
+        rowCount += other.rowCount;
+    }
+
+    private String describe() {
+        return "sourceWidth " + sourceWidth + ", " + targets + " targets of width " + targetWidth + ", " + options;
+    }
+
+    /**
+     * Solves every target's map from the rows so far. Buffered rows are folded in first; the accumulator
+     * is otherwise unchanged, so more rows may follow and a later solve sees them too.
+     */
+    public LeastSquaresSolution solve() {
+        if (rowCount == 0) throw new IllegalStateException("solve: no rows have been added, so there is nothing to fit.");
+        foldBuffer();
+        double[] rs = r.clone(), cs = c.clone();
+        if (options.ridge() > 0) addRidgeRows(rs, cs);
+        RankRevealingSolver.Solved solved = RankRevealingSolver.solve(rs, cs, p, m,
+                RankCutoff.of(options.precision(), p), kernels);
+        double[] z = solved.z();
+        for (double v : z) {
+            if (!Float.isFinite((float) v)) {
+                throw new IllegalStateException("solve: the solution has a value (" + v + ") that float32 cannot hold although "
+                        + "every row was finite; the rows' scale is beyond what the maps can represent (rescale them).");
+            }
+        }
+        return new LeastSquaresSolution(sourceWidth, targets, targetWidth, z, p > sourceWidth, residuals(z), solved.rank());
+    }
+
+    /**
+     * Stacks √α·I under R for the source's columns (not the intercept's: the bias stays unpenalised),
+     * with zero targets: the least-squares problem of {@code [X; √α·I]} is the ridge problem. Done on
+     * copies so the accumulator stays mergeable.
+     */
+    private void addRidgeRows(double[] rs, double[] cs) {
+        double root = Math.sqrt(options.ridge());
+        double[] ridgeRows = new double[sourceWidth * p];
+        for (int j = 0; j < sourceWidth; j++) ridgeRows[j * sourceWidth + j] = root;
+        StackedQr.factor(rs, p, ridgeRows, sourceWidth, sourceWidth, kernels).apply(cs, m, null);
+    }
+
+    /**
+     * {@code ‖Y_t − X·Z_t‖²} for every target without the rows: with X = Q·R and C = Qᵀ·Y, it is
+     * {@code (‖Y_t‖² − ‖C_t‖²) + ‖C_t − R·Z_t‖²}, the part of Y outside X's column space plus the misfit
+     * inside it (zero for plain least squares at full rank; the ridge's shrinkage, or the dropped
+     * directions, otherwise).
+     */
+    private double[] residuals(double[] z) {
+        double[] misfit = c.clone();
+        for (int i0 = 0; i0 < p; i0 += 96) {
+            int i1 = Math.min(p, i0 + 96);
+            kernels.multiply(i1 - i0, m, p - i0, MatrixView.rowMajor(r, i0 * p + i0, p), MatrixView.rowMajor(z, i0 * m, m),
+                    MatrixView.rowMajor(misfit, i0 * m, m), Accumulate.SUBTRACT);
+        }
+        double[] columns = new double[m];
+        for (int i = 0; i < p; i++) {
+            for (int j = 0; j < m; j++) {
+                double e = misfit[i * m + j], q = c[i * m + j];
+                columns[j] += e * e - q * q;
+            }
+        }
+        double[] residuals = new double[targets];
+        for (int t = 0; t < targets; t++) {
+            double s = 0;
+            for (int o = 0; o < targetWidth; o++) s += targetSquares[t * targetWidth + o] + columns[t * targetWidth + o];
+            residuals[t] = Math.max(0, s);
+        }
+        return residuals;
+    }
+}
