@@ -2,12 +2,15 @@ package dev.jtc.shortcuts.fit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jtc.engine.linalg.DataPrecision;
+import dev.jtc.engine.linalg.Intercept;
 import dev.jtc.engine.linalg.LeastSquaresOptions;
 import dev.jtc.engine.model.Model;
 import dev.jtc.shortcuts.corpus.Corpus;
 import dev.jtc.shortcuts.corpus.Sampler;
 import dev.jtc.shortcuts.corpus.Samples;
 import dev.jtc.shortcuts.corpus.SamplesFile;
+import dev.jtc.shortcuts.corpus.SplitSizes;
 import dev.jtc.tokenizer.Tokenizer;
 
 import java.nio.file.Path;
@@ -47,8 +50,9 @@ public final class Fit {
 
         FitReport report = FitReport.open(dir.file(RunDirectory.REPORT));
         long started = System.nanoTime();
+        SplitSizes sizes = SplitSizes.resolve(settings.sampling().available(corpus), settings.train(), settings.validation());
         Samples samples = Sampler.draw(corpus, settings.sampling(), tokenizer, model.config().architecture(),
-                model.maxPositions(), settings.train(), settings.validation(), settings.seed());
+                model.maxPositions(), sizes, settings.seed());
         if (!dir.has(RunDirectory.SAMPLES)) SamplesFile.write(dir.file(RunDirectory.SAMPLES), samples);
         double sampleSeconds = (System.nanoTime() - started) / 1e9;
         progress.note(String.format(Locale.ROOT, "%s: %,d training and %,d validation sentences (%s sampling, seed %d)",
@@ -57,8 +61,8 @@ public final class Fit {
 
         String tokenizerOptions = settings.periodAsPad() ? "period_as_pad" : "standard";
         Map<String, String> metadata = FitRun.metadata(identity, model, samples, corpus.name(), tokenizerOptions, VERSION);
-        LeastSquaresOptions options = new LeastSquaresOptions(settings.intercept(), settings.ridge(),
-                LeastSquaresOptions.paper().precision());
+        LeastSquaresOptions options = new LeastSquaresOptions(settings.intercept() ? Intercept.FITTED : Intercept.NONE,
+                settings.ridge(), DataPrecision.FLOAT32);
         report.root().put("jtc_version", VERSION);
         report.root().putPOJO("settings", metadata);
         report.stage("sample").put("seconds", sampleSeconds).put("train", samples.train().size())

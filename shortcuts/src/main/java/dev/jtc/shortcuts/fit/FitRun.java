@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jtc.engine.kernels.Kernels;
 import dev.jtc.engine.kernels.PackedWeights;
+import dev.jtc.engine.linalg.Intercept;
 import dev.jtc.engine.linalg.LeastSquaresOptions;
 import dev.jtc.engine.linalg.LeastSquaresSolution;
 import dev.jtc.engine.linalg.RankReport;
@@ -120,7 +121,7 @@ public final class FitRun {
                 for (int t = 0; t < source.maps().size(); t++) {
                     ShortcutMap map = source.maps().get(t);
                     maps.add(matrix(map.name(), solution.map(t), new long[]{d, d}, arena));
-                    if (options.intercept()) maps.add(matrix(map.biasName(), solution.bias(t), new long[]{d}, arena));
+                    if (options.intercept() == Intercept.FITTED) maps.add(matrix(map.biasName(), solution.bias(t), new long[]{d}, arena));
                     double rss = solution.residualSumOfSquares(t);
                     double total = collection.trainSumOfSquares(map.target());
                     mapReports.addObject().put("map", map.name()).put("residual_sum_of_squares", rss)
@@ -149,9 +150,9 @@ public final class FitRun {
     }
 
     private static void describeRank(ObjectNode r, ShortcutPlan.Source source, RankReport rank) {
-        r.put("width", rank.width()).put("rank", rank.rank()).put("cutoff", rank.cutoff())
-                .put("condition_estimate", rank.condition()).put("minimum_norm_fallback", rank.deficient());
-        if (rank.deficient()) r.put("message", source.point().stateName() + ": " + rank.message());
+        r.put("columns", rank.columns()).put("rank", rank.rank()).put("cutoff", rank.cutoff())
+                .put("condition_estimate", rank.conditionEstimate()).put("minimum_norm_fallback", rank.minimumNorm());
+        r.put("message", source.point().stateName() + ": " + rank.message());
     }
 
     private static SafetensorsWriter.Entry matrix(String name, float[] values, long[] shape, Arena arena) {
@@ -183,7 +184,7 @@ public final class FitRun {
                 MemorySegment x = validation.rows(map.source());
                 MemorySegment y = validation.rows(map.target());
                 PackedWeights a = kernels.pack(maps.raw(map.name()), d, d, Kernels.WeightLayout.OUT_IN);
-                MemorySegment bias = options.intercept() ? maps.raw(map.biasName()) : null;
+                MemorySegment bias = options.intercept() == Intercept.FITTED ? maps.raw(map.biasName()) : null;
                 kernels.matmul(x, 0, d, n, a, bias, predicted, 0, d);
                 double rMat = R2Score.uniformAverage(y, predicted, n, d);
                 double rId = R2Score.uniformAverage(y, x, n, d);

@@ -129,6 +129,69 @@ class FitCommandTest {
         }
     }
 
+    @Test
+    void sameBytesWithOneOrTwoThreadsAndWhateverTheJitHasCompiled() throws Exception {
+        // In this JVM the kernels are warm by now; the subprocesses start cold, one of them on C1 alone.
+        Path warm = dir.resolve("warm");
+        assertEquals(0, fit(warm).code());
+        assertSameOutputs(run, warm);
+        for (List<String> flags : List.of(List.of("-Djtc.threads=1"), List.of("-Djtc.threads=2", "-XX:TieredStopAtLevel=1"))) {
+            Path other = dir.resolve("jvm" + String.join("", flags).replaceAll("[^a-zA-Z0-9]", ""));
+            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                    "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true"));
+            command.addAll(flags);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Jtc.class.getName(), "fit", "--model", model.toString(),
+                    "--sentences", sentences.toString(), "--train", "200", "--val", "60", "--keep-train-states", "--out", other.toString()));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), output);
+            assertSameOutputs(run, other);
+        }
+    }
+
+    @Test
+    void resumesFinishedStagesAndRefusesOtherSettings() throws Exception {
+        Path resumed = dir.resolve("resumed");
+        assertEquals(0, fit(resumed).code());
+        JsonNode before = new ObjectMapper().readTree(resumed.resolve("fit.json").toFile()).path("stages").path("collect");
+        byte[] table = Files.readAllBytes(resumed.resolve("r2.csv"));
+        Files.delete(resumed.resolve("r2.csv"));
+        Files.writeString(resumed.resolve(".maps.safetensors.1.x.tmp"), "left by a killed run");
+        assertEquals(0, fit(resumed).code());
+        JsonNode after = new ObjectMapper().readTree(resumed.resolve("fit.json").toFile()).path("stages").path("collect");
+        assertEquals(before, after, "collection ran again although its outputs were complete");
+        assertArrayEquals(table, Files.readAllBytes(resumed.resolve("r2.csv")));
+        assertTrue(Files.notExists(resumed.resolve(".maps.safetensors.1.x.tmp")), "temporary file left behind");
+
+        TinyGpt2.Result other = fit(resumed, "--seed", "1");
+        assertEquals(2, other.code());
+        assertTrue(other.err().contains("other settings (seed 0, now 1)") && other.err().contains("--force"), other.err());
+        assertEquals(0, fit(resumed, "--seed", "1", "--force").code());
+        assertTrue(new ObjectMapper().readTree(resumed.resolve("settings.json").toFile()).path("seed").asText().equals("1"));
+    }
+
+    @Test
+    void badOptionsGetOneSentence() {
+        TinyGpt2.Result tooMany = TinyGpt2.jtc("fit", "--model", model.toString(), "--sentences", sentences.toString(),
+                "--train", "390", "--val", "60", "--out", dir.resolve("bad").toString());
+        assertEquals(2, tooMany.code());
+        assertTrue(tooMany.err().contains("390") && tooMany.err().lines().count() == 1, tooMany.err());
+        TinyGpt2.Result paper = TinyGpt2.jtc("fit", "--model", model.toString(), "--sentences", sentences.toString(),
+                "--sampling", "paper", "--out", dir.resolve("bad").toString());
+        assertEquals(2, paper.code());
+        assertTrue(paper.err().contains("--sampling paper"), paper.err());
+        TinyGpt2.Result ridge = TinyGpt2.jtc("fit", "--model", model.toString(), "--sentences", sentences.toString(),
+                "--ridge", "-1", "--out", dir.resolve("bad").toString());
+        assertEquals(2, ridge.code());
+        assertTrue(ridge.err().contains("--ridge"), ridge.err());
+    }
+
+    private static void assertSameOutputs(Path expected, Path actual) throws IOException {
+        for (String f : List.of("samples.tsv", "maps.safetensors", "states/val.safetensors", "states/train.safetensors", "r2.csv", "r2_parts.csv")) {
+            assertArrayEquals(Files.readAllBytes(expected.resolve(f)), Files.readAllBytes(actual.resolve(f)), f + " differs in " + actual);
+        }
+    }
+
     private static void assertRowEquals(MemorySegment hidden, int position, MemorySegment states, int row, String what) {
         for (int k = 0; k < HIDDEN; k++) {
             float expected = hidden.getAtIndex(ValueLayout.JAVA_FLOAT, (long) position * HIDDEN + k);

@@ -25,11 +25,11 @@ import java.util.List;
  * @param artifactId Maven artifact
  * @param version    exact version
  */
-record MavenArtifact(String groupId, String artifactId, String version) {
+public record MavenArtifact(String groupId, String artifactId, String version) {
 
     static final String CENTRAL = "https://repo.maven.apache.org/maven2/";
 
-    String coordinates() {
+    public String coordinates() {
         return groupId + ":" + artifactId + ":" + version;
     }
 
@@ -52,7 +52,7 @@ record MavenArtifact(String groupId, String artifactId, String version) {
     }
 
     /** The jar in the local repository, downloading it from Maven Central (progress on {@code progress}) if absent. */
-    Path resolve(PrintStream progress) {
+    public Path resolve(PrintStream progress) {
         Path repository = localRepository();
         Path local = pathIn(repository);
         if (Files.isRegularFile(local)) return local;
