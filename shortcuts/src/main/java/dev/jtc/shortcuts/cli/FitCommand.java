@@ -1,8 +1,14 @@
 package dev.jtc.shortcuts.cli;
 
+import dev.jtc.engine.model.Model;
+import dev.jtc.engine.model.Models;
 import dev.jtc.shortcuts.corpus.SamplingRule;
 import dev.jtc.shortcuts.fit.Fit;
 import dev.jtc.shortcuts.fit.FitSettings;
+import dev.jtc.tokenizer.Tokenizer;
+import dev.jtc.tokenizer.TokenizerOptions;
+import dev.jtc.tokenizer.Tokenizers;
+import dev.jtc.weights.Checkpoint;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,8 +95,12 @@ final class FitCommand implements Runnable {
         }
         FitSettings settings = new FitSettings(model.id, corpus, sentenceFile, rule, train, validation, seed, intercept,
                 ridge, periodAsPad);
-        Fit.Summary summary = Fit.run(settings, out, keepTrainStates, force);
-        spec.commandLine().getOut().println(summary.text());
-        spec.commandLine().getOut().flush();
+        Tokenizer tokenizer = Tokenizers.load(TokenizeCommand.tokenizerPath(model.id),
+                TokenizerOptions.defaults().withPeriodAsPadToken(periodAsPad));
+        try (Checkpoint checkpoint = Checkpoint.open(model.id); Model m = Models.load(checkpoint.tensors(), checkpoint.config())) {
+            Fit.Summary summary = Fit.run(settings, m, tokenizer, out, new Fit.RunOptions(keepTrainStates, force, true));
+            spec.commandLine().getOut().println(summary.text());
+            spec.commandLine().getOut().flush();
+        }
     }
 }
