@@ -93,7 +93,9 @@ final class Collection {
         for (int i = 0; i < validation.size(); i++) order.add(new Row(validation.get(i), false, i));
         order.sort(Comparator.comparingInt((Row r) -> r.sample().input().length)
                 .thenComparing(r -> !r.train()).thenComparingInt(Row::index));
-        progress.start("collect", order.size(), "sentences");
+        long totalTokens = 0;
+        for (Row r : order) totalTokens += r.sample().input().length;
+        progress.start("collect", order.size(), "sentences", totalTokens);
         int done = 0;
         for (int from = 0; from < order.size(); ) {
             int to = from;

@@ -5,6 +5,8 @@ import java.util.Locale;
 
 /**
  * A one-line progress report on stderr for a long stage: items done, rate, tokens per second and time left.
+ * When the stage knows its total of tokens, the time left follows the tokens (a forward pass costs about what its
+ * tokens cost, and collection runs the short sentences first); otherwise it follows the items.
  * On a terminal the line is redrawn in place; elsewhere (a log file, CI) a line is printed every few seconds.
  */
 final class Progress {
@@ -17,6 +19,7 @@ final class Progress {
     private String stage;
     private String unit;
     private long total;
+    private long totalTokens;
     private long started;
     private long lastShown;
 
@@ -41,8 +44,13 @@ final class Progress {
     }
 
     void start(String stage, long total, String unit) {
+        start(stage, total, unit, 0);
+    }
+
+    void start(String stage, long total, String unit, long totalTokens) {
         this.stage = stage;
         this.total = total;
+        this.totalTokens = totalTokens;
         this.unit = unit;
         this.started = System.nanoTime();
         this.lastShown = started;
@@ -71,8 +79,9 @@ final class Progress {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-8s %s %,d/%,d %s  %.1f %s/s",
                 stage, bar(done), done, total, unit, rate, unit));
         if (tokens > 0) line.append(String.format(Locale.ROOT, "  %,.0f tokens/s", tokens / seconds));
+        double fraction = totalTokens > 0 ? (double) tokens / totalTokens : total > 0 ? (double) done / total : 1;
         line.append(last ? String.format(Locale.ROOT, "  done in %s", clock(seconds))
-                : "  ETA " + (rate > 0 ? clock((total - done) / rate) : "?"));
+                : "  ETA " + (fraction > 0 ? clock(seconds * (1 - fraction) / fraction) : "?"));
         if (terminal) {
             out.print("\r" + line + (last ? "\n" : ""));
         } else {
