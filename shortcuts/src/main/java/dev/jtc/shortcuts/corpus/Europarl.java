@@ -33,7 +33,7 @@ import java.util.zip.ZipFile;
  *       past the cut. A window that ends like a sentence is taken to end with its paragraph: that is where
  *       the sittings' texts end, and a cut rarely lands just after a full stop.</li>
  * </ul>
- * The language of a line is that of its text, named by {@link LanguageIdentifier}.
+ * A line's language is named by {@link LanguageIdentifier} from its title and the start of its text.
  */
 final class Europarl {
 
@@ -44,8 +44,8 @@ final class Europarl {
     private static final Pattern PARAGRAPH_BREAK = Pattern.compile(" {3,}");
     private static final Pattern SENTENCE_END = Pattern.compile("(?s).*[.!?…](?:[\"'”’»)\\]]*)|\\(.*\\)");
 
-    /** One line of the file: its number from 0, its title and text, and their language. */
-    record Document(int line, String title, String text, String language) {
+    /** One line of the file: its number from 0, its text, and the language of its title and text. */
+    record Document(int line, String text, String language) {
     }
 
     private final List<Document> documents;
@@ -62,7 +62,7 @@ final class Europarl {
         progress.flush();
         List<String> languages = LanguageIdentifier.load(progress).identifyAll(lines.stream().map(Europarl::languageEvidence).toList());
         List<Document> documents = new ArrayList<>(lines.size());
-        for (int i = 0; i < lines.size(); i++) documents.add(new Document(i, lines.get(i)[0], lines.get(i)[2], languages.get(i)));
+        for (int i = 0; i < lines.size(); i++) documents.add(new Document(i, lines.get(i)[2], languages.get(i)));
         return new Europarl(List.copyOf(documents));
     }
 

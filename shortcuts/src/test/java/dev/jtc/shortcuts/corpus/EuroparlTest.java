@@ -102,10 +102,10 @@ class EuroparlTest {
     void windowsLoseTheirCutEnds() {
         CorpusBuilder corpus = new CorpusBuilder();
         SentenceSplitter en = SentenceSplitter.forLanguage("en");
-        Europarl.addWindow(corpus, new Europarl.Document(7, "t", "Pakistan. Mr President, I agree. The vote is closed.   "
+        Europarl.addWindow(corpus, new Europarl.Document(7, "Pakistan. Mr President, I agree. The vote is closed.   "
                 + "The debate will resume tomorrow. We must go on with", "en"), en);
-        Europarl.addWindow(corpus, new Europarl.Document(8, "t", "the end of it.   Thank you.   (The sitting was closed at 23.40)", "en"), en);
-        Europarl.addWindow(corpus, new Europarl.Document(9, "t", "cut. Whole sentence, closing quote.”", "en"), en);
+        Europarl.addWindow(corpus, new Europarl.Document(8, "the end of it.   Thank you.   (The sitting was closed at 23.40)", "en"), en);
+        Europarl.addWindow(corpus, new Europarl.Document(9, "cut. Whole sentence, closing quote.”", "en"), en);
         assertEquals(List.of(
                 new Sentence(7, 0, 0, "Mr President, I agree.", false),
                 new Sentence(7, 0, 1, "The vote is closed.", true),
