@@ -95,6 +95,7 @@ final class Europarl {
             if (d.language().equals(code)) addWindow(corpus, d, splitter);
         }
         if (corpus.isEmpty()) {
+            // The list leaves out the dozen one-line verdicts (gl, la, war, …) the detector gives very short windows.
             throw new IllegalArgumentException("Europarl has no sentences in language \"" + language + "\"; languages present (documents): "
                     + documentsByLanguage().entrySet().stream().filter(e -> e.getValue() >= 100)
                     .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", ")) + ".");
