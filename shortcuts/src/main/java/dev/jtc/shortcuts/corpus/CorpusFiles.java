@@ -1,8 +1,12 @@
 package dev.jtc.shortcuts.corpus;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +64,41 @@ final class CorpusFiles {
     }
 
     /** The file's lines, decoded strictly as UTF-8 (a byte-order mark is dropped). */
+    /**
+     * " (line N)" for the first line that is not UTF-8; the reader decodes ahead of the lines it returns, so
+     * its failure does not say where. Only called once decoding has failed.
+     */
+    private static String whereMalformed(Path file) {
+        try {
+            return " (line " + firstMalformedLine(file) + ")";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static long firstMalformedLine(Path file) throws IOException {
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        long line = 1;
+        ByteArrayOutputStream current = new ByteArrayOutputStream();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            for (int b = in.read(); ; b = in.read()) {
+                if (b == '\n' || b == -1) {
+                    try {
+                        decoder.decode(ByteBuffer.wrap(current.toByteArray()));
+                    } catch (CharacterCodingException e) {
+                        return line;
+                    }
+                    if (b == -1) return line;
+                    current.reset();
+                    line++;
+                } else {
+                    current.write(b);
+                }
+            }
+        }
+    }
+
     private static List<String> readLines(Path file, String expected) {
         if (Files.isDirectory(file)) throw new IllegalArgumentException("corpus file " + file + " is a directory; expected a text file of " + expected + ".");
         var decoder = StandardCharsets.UTF_8.newDecoder()
@@ -72,7 +111,7 @@ final class CorpusFiles {
         } catch (AccessDeniedException e) {
             throw new IllegalArgumentException("corpus file " + file + " cannot be read: permission denied.", e);
         } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("corpus file " + file + " is not UTF-8 text (line " + (lines.size() + 1) + ").", e);
+            throw new IllegalArgumentException("corpus file " + file + " is not UTF-8 text" + whereMalformed(file) + ".", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("corpus file " + file + " cannot be read: " + e.getMessage() + ".", e);
         }

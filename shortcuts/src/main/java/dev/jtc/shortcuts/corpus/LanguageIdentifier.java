@@ -28,11 +28,10 @@ final class LanguageIdentifier {
     static final String MODEL_ENTRY = "langdetect-183.bin";
 
     /**
-     * The detector names Estonian and Latvian by their individual-language codes (ekk, lvs), which the
-     * JDK's ISO 639-1 table does not know; their macrolanguage codes are what users type.
+     * On Europarl the detector names Estonian and Latvian by their individual-language codes (ekk, lvs),
+     * which the JDK's ISO 639 table does not map; users type the macrolanguages' et and lv.
      */
-    private static final Map<String, String> INDIVIDUAL_TO_MACRO = Map.of("ekk", "et", "lvs", "lv", "nob", "no", "zsm", "ms",
-            "pes", "fa", "cmn", "zh", "arb", "ar", "swh", "sw", "uzn", "uz", "azj", "az");
+    private static final Map<String, String> INDIVIDUAL_TO_MACRO = Map.of("ekk", "et", "lvs", "lv");
     private static final Map<String, String> TWO_LETTER = twoLetterCodes();
 
     private final ThreadLocal<LanguageDetectorME> detectors;
