@@ -1,16 +1,17 @@
 package dev.jtc.shortcuts.corpus;
 
 import dev.jtc.tokenizer.Tokenizer;
+import dev.jtc.weights.AtomicFile;
 import dev.jtc.weights.ModelConfig.Architecture;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,30 +29,19 @@ public final class SamplesFile {
     private SamplesFile() {
     }
 
-    /** Writes the samples to a temporary file beside {@code file} and renames it, so a reader never sees half a file. */
+    /** Writes the samples atomically (a temporary file beside {@code file}, then a rename): a reader never sees half a file. */
     public static void write(Path file, Samples samples) {
-        Path dir = file.toAbsolutePath().getParent();
-        Path temp = null;
-        try {
-            temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            try (BufferedWriter out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-                out.write(HEADER);
+        AtomicFile.write(file, stream -> {
+            Writer out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+            out.write(HEADER);
+            out.write('\n');
+            for (Sample s : samples.all()) {
+                out.write(s.split().label() + "\t" + s.index() + "\t" + s.document() + "\t" + s.position() + "\t" + s.tokenId()
+                        + "\t" + escape(s.text()));
                 out.write('\n');
-                for (Sample s : samples.all()) {
-                    out.write(s.split().label() + "\t" + s.index() + "\t" + s.document() + "\t" + s.position() + "\t" + s.tokenId()
-                            + "\t" + escape(s.text()));
-                    out.write('\n');
-                }
             }
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            deleteQuietly(temp);
-            throw new UncheckedIOException(new IOException("cannot write samples file " + file + ": " + e.getMessage() + ".", e));
-        }
+            out.flush();
+        });
     }
 
     /**
@@ -132,14 +122,5 @@ public final class SamplesFile {
             });
         }
         return b.toString();
-    }
-
-    private static void deleteQuietly(Path temp) {
-        if (temp == null) return;
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-            // the write already failed; that error is the one to report
-        }
     }
 }

@@ -64,7 +64,7 @@ public final class Fit {
         LeastSquaresOptions options = new LeastSquaresOptions(settings.intercept() ? Intercept.FITTED : Intercept.NONE,
                 settings.ridge(), DataPrecision.FLOAT32);
         report.root().put("jtc_version", VERSION);
-        report.root().putPOJO("settings", metadata);
+        report.root().set("settings", RunDirectory.JSON.valueToTree(metadata));
         report.stage("sample").put("seconds", sampleSeconds).put("train", samples.train().size())
                 .put("validation", samples.validation().size());
         report.save();
