@@ -118,7 +118,7 @@ final class PivotedQr {
             Arrays.fill(t, 0);
             for (int i = 0; i < nb; i++) {
                 t[i * nb + i] = tau[k0 + i];
-                for (int q = 0; q < i; q++) g[q] = Householder.dot(v, q * len, 1, v, i * len, 1, len);
+                for (int q = 0; q < i; q++) g[q] = Householder.dot(v, q * len, v, i * len, len);
                 for (int l = 0; l < i; l++) {
                     double s = 0;
                     for (int q = l; q < i; q++) s += t[l * nb + q] * g[q];

@@ -36,7 +36,7 @@ final class RzFactorization {
             for (int l = 0; l < tail; l++) u[row + r + l] *= h.scale();
             for (int i = 0; i < k; i++) {
                 int ri = i * p;
-                double f = h.tau() * (u[ri + k] + Householder.dot(u, ri + r, 1, u, row + r, 1, tail));
+                double f = h.tau() * (u[ri + k] + Householder.dot(u, ri + r, u, row + r, tail));
                 u[ri + k] -= f;
                 for (int l = 0; l < tail; l++) u[ri + r + l] -= f * u[row + r + l];
             }

@@ -101,7 +101,7 @@ final class StackedQr {
             for (int i = 0; i < rows; i++) x[xk + i] *= h.scale();
             for (int j = k + 1; j < k1; j++) {
                 int xj = j * ldx;
-                double f = h.tau() * (r[k * p + j] + Householder.dot(x, xk, 1, x, xj, 1, rows));
+                double f = h.tau() * (r[k * p + j] + Householder.dot(x, xk, x, xj, rows));
                 r[k * p + j] -= f;
                 for (int i = 0; i < rows; i++) x[xj + i] -= f * x[xk + i];
             }
@@ -114,7 +114,7 @@ final class StackedQr {
         for (int i = k0; i < k1; i++) {
             t[i * p + i] = tau[i];
             if (tau[i] == 0) continue;
-            for (int l = k0; l < i; l++) g[l - k0] = Householder.dot(x, l * ldx, 1, x, i * ldx, 1, rows);
+            for (int l = k0; l < i; l++) g[l - k0] = Householder.dot(x, l * ldx, x, i * ldx, rows);
             for (int l = k0; l < i; l++) {
                 double s = 0;
                 for (int q = l; q < i; q++) s += t[l * p + q] * g[q - k0];

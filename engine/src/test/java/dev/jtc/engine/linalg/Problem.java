@@ -10,7 +10,8 @@ record Problem(int rows, int sourceWidth, int targets, int targetWidth, double[]
 
     /**
      * X = G·diag(σ)·W with G Gaussian, W a random rotation-like mixing and σ falling geometrically from 1 to
-     * {@code 1/condition} (a hidden-state-like spectrum), and Y_t = X·B_t + {@code noise}·Gaussian. With
+     * {@code 1/condition} (a hidden-state-like spectrum), and Y_t = X·B_t + {@code noise}·(Gaussian + an offset
+     * of 5·(t + 1), for the intercept to find). With
      * {@code float32}, every value is rounded to float, as the engine's rows are.
      */
     static Problem random(long seed, int rows, int sourceWidth, int targets, int targetWidth, double condition,
@@ -36,7 +37,7 @@ record Problem(int rows, int sourceWidth, int targets, int targetWidth, double[]
                 for (int o = 0; o < targetWidth; o++) {
                     double s = 0;
                     for (int j = 0; j < d; j++) s += b[o * d + j] * x[i * d + j];
-                    y[t][i * targetWidth + o] = s + noise * rnd.nextGaussian() + 0.5 * (t + 1);
+                    y[t][i * targetWidth + o] = s + noise * (rnd.nextGaussian() + 5 * (t + 1));
                 }
             }
             if (float32) roundToFloat(y[t]);
