@@ -14,6 +14,9 @@ import java.lang.foreign.MemorySegment;
  * slice objects on the hot path. Implementations allocate nothing on the Java heap per call
  * once warmed up, and are safe to call from several threads on disjoint outputs.
  *
+ * <p>The vector kernels give the same bits at every JIT tier and with any thread count (see VectorKernels);
+ * the scalar twins compute in double and are references, not bit-for-bit partners of the vector kernels.
+ *
  * <p>The vector matmul and attention spread work over a team of threads; they can only do that on
  * segments other threads may access (global, automatic or shared arenas, heap segments). Segments of
  * a confined arena are computed on the calling thread alone: correct, but on one core.

@@ -233,18 +233,17 @@ final class VectorAttention {
         for (int j = body; j < visible; j++) max = Math.max(max, s[base + j]);
         FloatVector mv = FloatVector.broadcast(S, max), sum = FloatVector.zero(S);
         for (int j = 0; j < body; j += L) {
-            FloatVector e = FloatVector.fromArray(S, s, base + j).sub(mv).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorExp.exp(FloatVector.fromArray(S, s, base + j).sub(mv));
             sum = sum.add(e);
             e.intoArray(s, base + j);
         }
-        float total = sum.reduceLanes(VectorOperators.ADD);
         if (body < visible) {
             VectorMask<Float> m = S.indexInRange(body, visible);
-            FloatVector e = FloatVector.fromArray(S, s, base + body, m).sub(mv)
-                    .lanewise(VectorOperators.EXP);
-            total += e.reduceLanes(VectorOperators.ADD, m);
+            FloatVector e = VectorExp.exp(FloatVector.fromArray(S, s, base + body, m).sub(mv));
+            sum = sum.add(e, m);
             e.intoArray(s, base + body, m);
         }
+        float total = LaneSum.of(sum);
         Arrays.fill(s, base + visible, base + vmax, 0f);
         return 1f / total;
     }

@@ -13,6 +13,12 @@ import java.nio.ByteOrder;
  * The kernels on jdk.incubator.vector with the preferred species (512-bit where AVX-512 exists),
  * tails handled with masks. Matmul and attention share one team of {@code threads} threads
  * ({@code -Djtc.threads}, default: the available processors).
+ *
+ * <p>Every result is defined bit for bit by IEEE arithmetic in a fixed order, so it is the same whichever
+ * JIT tier runs the code (interpreter, C1, C2) and with any thread count: {@code jtc fit} must be
+ * reproducible. The Vector API's own lane sums and exp are not (their Java fallback and C2's intrinsics round
+ * differently); the kernels use {@link LaneSum} and {@link VectorExp} instead. Lane MAX is exact in any order
+ * and stays. Only results on a different vector width (another CPU) may differ.
  */
 final class VectorKernels implements Kernels {
 
@@ -82,51 +88,80 @@ final class VectorKernels implements Kernels {
     public void layerNorm(MemorySegment x, long xOff, MemorySegment out, long outOff, int rows, int d,
                           MemorySegment gamma, MemorySegment beta, float eps) {
         KernelChecks.layerNorm(x, xOff, out, outOff, rows, d, gamma, beta);
-        int body = S.loopBound(d);
-        VectorMask<Float> tail = S.indexInRange(body, d);
         for (int r = 0; r < rows; r++) {
             long xb = (xOff + (long) r * d) * Float.BYTES, ob = (outOff + (long) r * d) * Float.BYTES;
             // Two passes, as PyTorch: the mean first, then the mean square deviation from it.
-            FloatVector s0 = FloatVector.zero(S), s1 = s0;
-            int i = 0;
-            for (; i + L < body; i += 2 * L) {
-                s0 = s0.add(FloatVector.fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE));
-                s1 = s1.add(FloatVector.fromMemorySegment(S, x, xb + (long) (i + L) * Float.BYTES, NATIVE));
-            }
-            for (; i < body; i += L) s0 = s0.add(FloatVector.fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE));
-            if (body < d) s1 = s1.add(FloatVector.fromMemorySegment(S, x, xb + (long) body * Float.BYTES, NATIVE, tail));
-            float mean = s0.add(s1).reduceLanes(VectorOperators.ADD) / d;
-            FloatVector mv = FloatVector.broadcast(S, mean);
-            FloatVector q0 = FloatVector.zero(S), q1 = q0;
-            for (i = 0; i + L < body; i += 2 * L) {
-                FloatVector t0 = FloatVector.fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE).sub(mv);
-                FloatVector t1 = FloatVector.fromMemorySegment(S, x, xb + (long) (i + L) * Float.BYTES, NATIVE).sub(mv);
-                q0 = t0.fma(t0, q0);
-                q1 = t1.fma(t1, q1);
-            }
-            for (; i < body; i += L) {
-                FloatVector t0 = FloatVector.fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE).sub(mv);
-                q0 = t0.fma(t0, q0);
-            }
-            if (body < d) {
-                FloatVector t1 = FloatVector.fromMemorySegment(S, x, xb + (long) body * Float.BYTES, NATIVE, tail)
-                        .sub(mv, tail);
-                q1 = t1.fma(t1, q1);
-            }
-            float var = q0.add(q1).reduceLanes(VectorOperators.ADD) / d;
-            FloatVector inv = FloatVector.broadcast(S, (float) (1.0 / Math.sqrt(var + eps)));
-            for (i = 0; i < body; i += L) {
-                long e = (long) i * Float.BYTES;
-                FloatVector t = FloatVector.fromMemorySegment(S, x, xb + e, NATIVE).sub(mv).mul(inv);
-                t.fma(FloatVector.fromMemorySegment(S, gamma, e, NATIVE), FloatVector.fromMemorySegment(S, beta, e, NATIVE))
-                        .intoMemorySegment(out, ob + e, NATIVE);
-            }
-            if (body < d) {
-                long e = (long) body * Float.BYTES;
-                FloatVector t = FloatVector.fromMemorySegment(S, x, xb + e, NATIVE, tail).sub(mv).mul(inv);
-                t.fma(FloatVector.fromMemorySegment(S, gamma, e, NATIVE, tail),
-                        FloatVector.fromMemorySegment(S, beta, e, NATIVE, tail)).intoMemorySegment(out, ob + e, NATIVE, tail);
-            }
+            float mean = rowMean(x, xb, d);
+            float var = rowVariance(x, xb, d, mean);
+            normalizeRow(x, xb, out, ob, d, mean, (float) (1.0 / Math.sqrt(var + eps)), gamma, beta);
+        }
+    }
+
+    /*
+     * LayerNorm's three passes are three methods that pass only scalars: as one method with the row loop,
+     * C1 ran out of virtual registers compiling it (its OSR compile was skipped), which on a small model
+     * left it at tier 2, boxing every vector, for seconds of warm-up.
+     */
+
+    /** The mean of {@code d} floats at byte offset {@code xb}, summed in two accumulators. */
+    private static float rowMean(MemorySegment x, long xb, int d) {
+        int body = S.loopBound(d);
+        FloatVector s0 = FloatVector.zero(S), s1 = s0;
+        int i = 0;
+        for (; i + L < body; i += 2 * L) {
+            s0 = s0.add(FloatVector.fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE));
+            s1 = s1.add(FloatVector.fromMemorySegment(S, x, xb + (long) (i + L) * Float.BYTES, NATIVE));
+        }
+        for (; i < body; i += L) s0 = s0.add(FloatVector.fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE));
+        if (body < d) {
+            VectorMask<Float> tail = S.indexInRange(body, d);
+            s1 = s1.add(FloatVector.fromMemorySegment(S, x, xb + (long) body * Float.BYTES, NATIVE, tail));
+        }
+        return LaneSum.of(s0.add(s1)) / d;
+    }
+
+    /** The mean of {@code (x − mean)²} over the row. */
+    private static float rowVariance(MemorySegment x, long xb, int d, float mean) {
+        int body = S.loopBound(d);
+        FloatVector mv = FloatVector.broadcast(S, mean);
+        FloatVector q0 = FloatVector.zero(S), q1 = q0;
+        int i = 0;
+        for (; i + L < body; i += 2 * L) {
+            FloatVector t0 = FloatVector.fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE).sub(mv);
+            FloatVector t1 = FloatVector.fromMemorySegment(S, x, xb + (long) (i + L) * Float.BYTES, NATIVE).sub(mv);
+            q0 = t0.fma(t0, q0);
+            q1 = t1.fma(t1, q1);
+        }
+        for (; i < body; i += L) {
+            FloatVector t0 = FloatVector.fromMemorySegment(S, x, xb + (long) i * Float.BYTES, NATIVE).sub(mv);
+            q0 = t0.fma(t0, q0);
+        }
+        if (body < d) {
+            VectorMask<Float> tail = S.indexInRange(body, d);
+            FloatVector t1 = FloatVector.fromMemorySegment(S, x, xb + (long) body * Float.BYTES, NATIVE, tail)
+                    .sub(mv, tail);
+            q1 = t1.fma(t1, q1);
+        }
+        return LaneSum.of(q0.add(q1)) / d;
+    }
+
+    /** {@code out = (x − mean)·inv·γ + β} over the row. */
+    private static void normalizeRow(MemorySegment x, long xb, MemorySegment out, long ob, int d, float mean, float inv,
+                                     MemorySegment gamma, MemorySegment beta) {
+        int body = S.loopBound(d);
+        FloatVector mv = FloatVector.broadcast(S, mean), iv = FloatVector.broadcast(S, inv);
+        for (int i = 0; i < body; i += L) {
+            long e = (long) i * Float.BYTES;
+            FloatVector t = FloatVector.fromMemorySegment(S, x, xb + e, NATIVE).sub(mv).mul(iv);
+            t.fma(FloatVector.fromMemorySegment(S, gamma, e, NATIVE), FloatVector.fromMemorySegment(S, beta, e, NATIVE))
+                    .intoMemorySegment(out, ob + e, NATIVE);
+        }
+        if (body < d) {
+            VectorMask<Float> tail = S.indexInRange(body, d);
+            long e = (long) body * Float.BYTES;
+            FloatVector t = FloatVector.fromMemorySegment(S, x, xb + e, NATIVE, tail).sub(mv).mul(iv);
+            t.fma(FloatVector.fromMemorySegment(S, gamma, e, NATIVE, tail),
+                    FloatVector.fromMemorySegment(S, beta, e, NATIVE, tail)).intoMemorySegment(out, ob + e, NATIVE, tail);
         }
     }
 
@@ -155,7 +190,7 @@ final class VectorKernels implements Kernels {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector x = FloatVector.fromMemorySegment(S, seg, b, NATIVE, m);
             FloatVector u2 = x.mul(x).mul(x).mul(0.044715f).add(x).mul(-2f * SQRT_2_OVER_PI);
-            x.div(u2.lanewise(VectorOperators.EXP).add(1f)).intoMemorySegment(seg, b, NATIVE, m);
+            x.div(VectorExp.exp(u2).add(1f)).intoMemorySegment(seg, b, NATIVE, m);
         }
     }
 
@@ -191,6 +226,21 @@ final class VectorKernels implements Kernels {
             FloatVector x = FloatVector.fromMemorySegment(S, seg, b, NATIVE, m);
             FloatVector z = x.mul(SQRT_HALF);
             FloatVector z2 = z.mul(z);
+            // The erfc piece first: C2 stops inlining once a method's graph is large, and VectorExp.exp must be
+            // inlined (a vector crossing a call is boxed), so it comes before the Taylor piece's nodes exist.
+            FloatVector t = FloatVector.broadcast(S, 1f).div(z.abs().fma(0.5f, 1f));
+            FloatVector p = t.fma(0.17087277f, -0.82215223f);
+            p = p.mul(t).add(1.48851587f);
+            p = p.mul(t).add(-1.13520398f);
+            p = p.mul(t).add(0.27886807f);
+            p = p.mul(t).add(-0.18628806f);
+            p = p.mul(t).add(0.09678418f);
+            p = p.mul(t).add(0.37409196f);
+            p = p.mul(t).add(1.00002368f);
+            p = p.mul(t).add(-1.26551223f);
+            FloatVector halfErfc = t.mul(VectorExp.exp(p.sub(z2))).mul(0.5f);
+            FloatVector phiFar = halfErfc.neg().add(1f).blend(halfErfc, x.compare(VectorOperators.LT, 0f));
+
             FloatVector q = z2.mul(c[10]).add(c[9]);
             q = q.fma(z2, FloatVector.broadcast(S, c[8]));
             q = q.fma(z2, FloatVector.broadcast(S, c[7]));
@@ -202,19 +252,6 @@ final class VectorKernels implements Kernels {
             q = q.fma(z2, FloatVector.broadcast(S, c[1]));
             q = q.fma(z2, FloatVector.broadcast(S, c[0]));
             FloatVector phiNear = z.mul(q).fma(0.5f, 0.5f);
-
-            FloatVector t = FloatVector.broadcast(S, 1f).div(z.abs().fma(0.5f, 1f));
-            FloatVector p = t.fma(0.17087277f, -0.82215223f);
-            p = p.mul(t).add(1.48851587f);
-            p = p.mul(t).add(-1.13520398f);
-            p = p.mul(t).add(0.27886807f);
-            p = p.mul(t).add(-0.18628806f);
-            p = p.mul(t).add(0.09678418f);
-            p = p.mul(t).add(0.37409196f);
-            p = p.mul(t).add(1.00002368f);
-            p = p.mul(t).add(-1.26551223f);
-            FloatVector halfErfc = t.mul(p.sub(z2).lanewise(VectorOperators.EXP)).mul(0.5f);
-            FloatVector phiFar = halfErfc.neg().add(1f).blend(halfErfc, x.compare(VectorOperators.LT, 0f));
             // 0.5 + erf/2 cancels for negative z (Φ(−1.4) ≈ 0.08): there the erfc branch takes over earlier.
             VectorMask<Float> near = z.compare(VectorOperators.LE, 1f).and(z.compare(VectorOperators.GE, -0.5f));
             x.mul(phiFar.blend(phiNear, near)).intoMemorySegment(seg, b, NATIVE, m);
@@ -261,17 +298,17 @@ final class VectorKernels implements Kernels {
         FloatVector sum = FloatVector.zero(S);
         for (int i = 0; i < body; i += L) {
             long b = base + (long) i * Float.BYTES;
-            FloatVector e = FloatVector.fromMemorySegment(S, x, b, NATIVE).sub(mv).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorExp.exp(FloatVector.fromMemorySegment(S, x, b, NATIVE).sub(mv));
             sum = sum.add(e);
             e.intoMemorySegment(x, b, NATIVE);
         }
-        float total = sum.reduceLanes(VectorOperators.ADD);
         if (body < n) {
             long b = base + (long) body * Float.BYTES;
-            FloatVector e = FloatVector.fromMemorySegment(S, x, b, NATIVE, tail).sub(mv).lanewise(VectorOperators.EXP);
-            total += e.reduceLanes(VectorOperators.ADD, tail);
+            FloatVector e = VectorExp.exp(FloatVector.fromMemorySegment(S, x, b, NATIVE, tail).sub(mv));
+            sum = sum.add(e, tail);
             e.intoMemorySegment(x, b, NATIVE, tail);
         }
+        float total = LaneSum.of(sum);
         FloatVector inv = FloatVector.broadcast(S, 1f / total);
         for (int i = 0; i < body; i += L) {
             long b = base + (long) i * Float.BYTES;
