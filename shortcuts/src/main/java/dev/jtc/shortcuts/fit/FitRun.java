@@ -61,7 +61,8 @@ public final class FitRun {
         this.samples = samples;
         this.plan = ShortcutPlan.of(model.config());
         this.options = options;
-        this.metadata = Map.copyOf(metadata);
+        // Kept in insertion order: Map.copyOf's iteration order changes from JVM to JVM, and so would the files' bytes.
+        this.metadata = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         this.keepTrainStates = keepTrainStates;
         this.progress = progress;
     }
