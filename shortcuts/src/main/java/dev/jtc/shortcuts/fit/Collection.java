@@ -8,7 +8,6 @@ import dev.jtc.engine.tap.Hooks;
 import dev.jtc.engine.tap.RowSelection;
 import dev.jtc.engine.tap.TapRequest;
 import dev.jtc.shortcuts.corpus.Sample;
-import dev.jtc.shortcuts.corpus.Split;
 import dev.jtc.weights.ModelConfig;
 
 import java.lang.foreign.Arena;

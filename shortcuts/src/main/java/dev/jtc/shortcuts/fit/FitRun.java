@@ -26,6 +26,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,7 +63,7 @@ public final class FitRun {
         this.plan = ShortcutPlan.of(model.config());
         this.options = options;
         // Kept in insertion order: Map.copyOf's iteration order changes from JVM to JVM, and so would the files' bytes.
-        this.metadata = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         this.keepTrainStates = keepTrainStates;
         this.progress = progress;
     }
