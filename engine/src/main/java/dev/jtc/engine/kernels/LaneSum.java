@@ -10,9 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  * in turn while C2 adds in a tree, and float addition is not associative.
  *
  * <p>The order here is a butterfly: lane i adds lane i xor L/2, then i xor L/4, … i xor 1, so after log₂L
- * steps every lane holds the same pairwise-tree sum. Chosen over storing the lanes and adding them in a
- * scalar loop because C2 compiles each step to one permute and one add on registers (4 + 4 instructions for
- * 16 lanes), against a store, 16 loads and 15 scalar adds; the measured cost is in the kernels' report.
+ * steps every lane holds the same pairwise-tree sum. C2 compiles each step to one permute and one add on
+ * registers. Measured on AVX-512 (16 lanes, C2, a chain of dependent sums): 14.7 ns per sum, against 11.2 ns
+ * for {@code reduceLanes} (which is not bit-defined), 20 ns halving through {@code reinterpretShape} and
+ * 46 ns storing the lanes to an array and adding them in a scalar tree; LayerNorm of 64×768 went from
+ * 10.2 to 10.5 µs.
  */
 final class LaneSum {
 

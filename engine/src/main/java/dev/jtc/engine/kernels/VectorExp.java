@@ -42,7 +42,8 @@ final class VectorExp {
     private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
     /** ln2 = LN2_HEAD + LN2_TAIL; the head has 15 significant bits, so n·LN2_HEAD is exact for |n| < 2⁸. */
     private static final float LN2_HEAD = 0x1.62e4p-1f;
-    private static final float LN2_TAIL = (float) (Math.log(2) - 0x1.62e4p-1);
+    /** ln2 − LN2_HEAD rounded to float, written out so no library log decides its bits. */
+    private static final float LN2_TAIL = 0x1.7f7d1cp-20f;
     private static final float P0 = 0x1.fffffcp-2f;
     private static final float P1 = 0x1.55549p-3f;
     private static final float P2 = 0x1.5558f6p-5f;
@@ -55,8 +56,8 @@ final class VectorExp {
     }
 
     static FloatVector exp(FloatVector x) {
-        // Compare and blend, not min/max: a NaN lane compares false and stays NaN, and it is cheaper than
-        // the Java-semantics min/max sequence C2 emits.
+        // Compare and blend, not min/max: a NaN lane compares false and stays NaN, and on x86 C2 spells
+        // Java's min/max (NaN and −0 rules) as a sequence of several instructions.
         FloatVector v = x.blend(LOWEST, x.compare(VectorOperators.LT, LOWEST))
                 .blend(HIGHEST, x.compare(VectorOperators.GT, HIGHEST));
         FloatVector shifted = v.fma(LOG2_E, ROUNDER);

@@ -35,6 +35,9 @@ final class ForwardBits {
             Activation.GELU_ERF);
     static final String GPT2_FILE = "gpt2.safetensors", BERT_FILE = "bert.safetensors";
 
+    private static final int C2_PATIENCE_SECONDS = 120;
+    private static final int PASSES_AS_C2 = 20;
+
     /** 21 positions: one full vector of keys and a partial one in the attention softmax at 16 lanes. */
     private static final int[] TOKENS = {3, 17, 42, 8, 8, 61, 0, 25, 70, 13, 5, 44, 29, 2, 38, 51, 9, 66, 12, 30, 7};
 
@@ -167,7 +170,4 @@ final class ForwardBits {
             System.out.println("unequal repeats " + repeats.unequal());
         }
     }
-
-    private static final int C2_PATIENCE_SECONDS = 120;
-    private static final int PASSES_AS_C2 = 20;
 }
