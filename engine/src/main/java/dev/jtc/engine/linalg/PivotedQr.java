@@ -42,7 +42,7 @@ final class PivotedQr {
         double[] full = new double[p], partial = new double[p];
         for (int j = 0; j < p; j++) {
             pivots[j] = j;
-            full[j] = partial[j] = Math.sqrt(Householder.squaredNorm(a, j * p, 1, p));
+            full[j] = partial[j] = Math.sqrt(Dot.squaredNorm(a, j * p, 1, p));
         }
         double[] swap = new double[p];
         for (int k = 0; k < p; k++) {
@@ -57,14 +57,14 @@ final class PivotedQr {
                 full[best] = full[k];
             }
             int col = k * p, below = p - k - 1;
-            Householder h = Householder.of(a[col + k], Householder.squaredNorm(a, col + k + 1, 1, below));
+            Householder h = Householder.of(a[col + k], Dot.squaredNorm(a, col + k + 1, 1, below));
             tau[k] = h.tau();
             a[col + k] = h.beta();
             for (int i = k + 1; i < p; i++) a[col + i] *= h.scale();
             for (int j = k + 1; j < p; j++) {
                 int cj = j * p;
                 if (h.tau() != 0) {
-                    double f = h.tau() * (a[cj + k] + Householder.dot(a, col + k + 1, a, cj + k + 1, below));
+                    double f = h.tau() * (a[cj + k] + Dot.product(a, col + k + 1, a, cj + k + 1, below));
                     a[cj + k] -= f;
                     for (int i = k + 1; i < p; i++) a[cj + i] -= f * a[col + i];
                 }
@@ -73,7 +73,7 @@ final class PivotedQr {
                 double left = Math.max(0, (1 - ratio) * (1 + ratio));
                 double drift = left * (partial[j] / full[j]) * (partial[j] / full[j]);
                 if (drift <= RECOMPUTE) {
-                    partial[j] = full[j] = Math.sqrt(Householder.squaredNorm(a, cj + k + 1, 1, below));
+                    partial[j] = full[j] = Math.sqrt(Dot.squaredNorm(a, cj + k + 1, 1, below));
                 } else {
                     partial[j] *= Math.sqrt(left);
                 }
@@ -111,7 +111,7 @@ final class PivotedQr {
             Arrays.fill(t, 0);
             for (int i = 0; i < nb; i++) {
                 t[i * nb + i] = tau[k0 + i];
-                for (int q = 0; q < i; q++) g[q] = Householder.dot(v, q * len, v, i * len, len);
+                for (int q = 0; q < i; q++) g[q] = Dot.product(v, q * len, v, i * len, len);
                 for (int l = 0; l < i; l++) {
                     double s = 0;
                     for (int q = l; q < i; q++) s += t[l * nb + q] * g[q];
