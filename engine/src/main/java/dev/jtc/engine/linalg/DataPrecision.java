@@ -2,7 +2,7 @@ package dev.jtc.engine.linalg;
 
 /**
  * The precision the rows were produced in, which sets how small a direction of X may be before the
- * solver calls it noise (see {@link RankCutoff}). Accumulation is always in double.
+ * solver calls it noise (see the package documentation). Accumulation is always in double.
  */
 public enum DataPrecision {
     /** Rows computed in float32, as the engine's hidden states are: relative rounding 2⁻²⁴. */

@@ -11,17 +11,17 @@ public final class LeastSquaresSolution {
     private final int targets;
     /** The solution Z = [A_1ᵀ … A_Tᵀ] (with the biases as its last row when fitted), p × targets·targetWidth row-major. */
     private final double[] z;
-    private final boolean fittedBias;
+    private final Intercept intercept;
     private final double[] residuals;
     private final RankReport rank;
 
-    LeastSquaresSolution(int sourceWidth, int targets, int targetWidth, double[] z, boolean fittedBias,
+    LeastSquaresSolution(int sourceWidth, int targets, int targetWidth, double[] z, Intercept intercept,
                          double[] residuals, RankReport rank) {
         this.sourceWidth = sourceWidth;
         this.targets = targets;
         this.targetWidth = targetWidth;
         this.z = z;
-        this.fittedBias = fittedBias;
+        this.intercept = intercept;
         this.residuals = residuals;
         this.rank = rank;
     }
@@ -49,7 +49,7 @@ public final class LeastSquaresSolution {
     /** The bias of target t (targetWidth floats) when the fit has an intercept, else null. */
     public float[] bias(int target) {
         check(target);
-        if (!fittedBias) return null;
+        if (intercept == Intercept.NONE) return null;
         float[] b = new float[targetWidth];
         int m = targets * targetWidth;
         for (int o = 0; o < targetWidth; o++) b[o] = (float) z[sourceWidth * m + target * targetWidth + o];
@@ -74,7 +74,8 @@ public final class LeastSquaresSolution {
 
     /**
      * {@code ‖Y_t − X·A_tᵀ (− 1·b_tᵀ)‖²_F} over every row seen, with the double-precision solution. With a
-     * ridge this is the data term alone, without {@code α‖A‖²}.
+     * ridge this is the data term alone, without {@code α‖A‖²}. It comes from norms (see the package
+     * documentation), good to about 1e-15·‖Y_t‖²_F.
      */
     public double residualSumOfSquares(int target) {
         return residuals[check(target)];

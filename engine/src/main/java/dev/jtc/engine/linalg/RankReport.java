@@ -8,7 +8,7 @@ import java.util.Locale;
  *
  * @param rank              the numerical rank r: pivoted-QR diagonal elements above {@code cutoff·|r₁₁|}
  * @param columns           p, the number of columns of X (source width, plus one with an intercept)
- * @param cutoff            the relative cutoff used, from the data's precision (see {@link RankCutoff})
+ * @param cutoff            the relative cutoff used, from the data's precision (see the package documentation)
  * @param conditionEstimate |r₁₁| / |r_rr| of the equilibrated, pivoted R over the kept r columns (a lower
  *                          estimate of their 2-norm condition number); infinite when r = 0
  * @param minimumNorm       whether the rank-deficient fallback ran (r < p): the minimum-norm solution

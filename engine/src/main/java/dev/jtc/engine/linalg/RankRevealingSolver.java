@@ -1,5 +1,7 @@
 package dev.jtc.engine.linalg;
 
+import java.util.Arrays;
+
 /**
  * Solves {@code min ‖R·Z − C‖} for a p × p upper-triangular R (the accumulated factor of X) and its
  * p × m right-hand sides {@code C = Qᵀ·Y}, deciding the numerical rank first.
@@ -23,15 +25,16 @@ final class RankRevealingSolver {
     private RankRevealingSolver() {
     }
 
-    /** {@code r} (p × p row-major) and {@code c} (p × m row-major) are overwritten. */
+    /** {@code r} (p × p row-major, upper triangular) is read; {@code c} (p × m row-major) is overwritten. */
     static Solved solve(double[] r, double[] c, int p, int m, double cutoff, DenseKernels kernels) {
         double[] scale = new double[p];
+        double[] equilibrated = new double[p * p]; // column-major, as the pivoted QR wants it
         for (int j = 0; j < p; j++) {
-            double s = Math.sqrt(Householder.squaredNorm(r, j, p, j + 1));
+            double s = Math.sqrt(Dot.squaredNorm(r, j, p, j + 1));
             scale[j] = s > 0 ? s : 1;
-            for (int i = 0; i <= j; i++) r[i * p + j] /= scale[j];
+            for (int i = 0; i <= j; i++) equilibrated[j * p + i] = r[i * p + j] / scale[j];
         }
-        PivotedQr qr = PivotedQr.factor(r, p);
+        PivotedQr qr = PivotedQr.factor(equilibrated, p);
         int rank = 0;
         double top = qr.diagonal(0);
         while (rank < p && qr.diagonal(rank) > cutoff * top) rank++;
@@ -46,7 +49,7 @@ final class RankRevealingSolver {
         }
         RzFactorization rz = rank < p ? RzFactorization.factor(u, rank, p) : null;
         backSubstitute(u, p, rank, c, m, kernels);
-        java.util.Arrays.fill(c, rank * m, p * m, 0);
+        Arrays.fill(c, rank * m, p * m, 0);
         if (rz != null) rz.applyTransposed(c, m);
         double[] z = new double[p * m];
         for (int k = 0; k < p; k++) System.arraycopy(c, k * m, z, qr.pivot(k) * m, m);

@@ -29,14 +29,14 @@ final class RzFactorization {
         int tail = p - r;
         for (int k = r - 1; k >= 0; k--) {
             int row = k * p;
-            Householder h = Householder.of(u[row + k], Householder.squaredNorm(u, row + r, 1, tail));
+            Householder h = Householder.of(u[row + k], Dot.squaredNorm(u, row + r, 1, tail));
             tau[k] = h.tau();
             u[row + k] = h.beta();
             if (h.tau() == 0) continue;
             for (int l = 0; l < tail; l++) u[row + r + l] *= h.scale();
             for (int i = 0; i < k; i++) {
                 int ri = i * p;
-                double f = h.tau() * (u[ri + k] + Householder.dot(u, ri + r, u, row + r, tail));
+                double f = h.tau() * (u[ri + k] + Dot.product(u, ri + r, u, row + r, tail));
                 u[ri + k] -= f;
                 for (int l = 0; l < tail; l++) u[ri + r + l] -= f * u[row + r + l];
             }

@@ -7,11 +7,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A fixed team of threads for the product kernel: a job is cut into {@code size} fixed shares, and
- * the caller plus {@code size − 1} daemon workers claim shares until none is left. Claiming (rather
- * than assigning share i to thread i) means a caller on a busy machine never waits for a worker the
- * OS has not scheduled: it runs the unclaimed shares itself. Which thread runs a share never changes
- * what the share computes, so results do not depend on scheduling.
+ * A fixed team of threads for the product kernel: a job is cut into fixed shares, and the caller plus
+ * {@code size − 1} daemon workers claim shares until none is left. Claiming (rather than assigning
+ * share i to thread i) means a caller on a busy machine never waits for a worker the OS has not
+ * scheduled, and with more shares than threads a thread the OS slows down simply takes fewer. Which
+ * thread runs a share never changes what the share computes, so results do not depend on scheduling.
  */
 final class ShareTeam {
 
@@ -37,19 +37,19 @@ final class ShareTeam {
         return size;
     }
 
-    /** Runs shares 0 … size−1 and returns when all are done; rethrows the first failure. */
-    void run(Share job) {
+    /** Runs shares 0 … shares−1 and returns when all are done; rethrows the first failure. */
+    void run(int shares, Share job) {
         if (size == 1) {
-            job.run(0, 1);
+            for (int s = 0; s < shares; s++) job.run(s, shares);
             return;
         }
         AtomicInteger next = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(size);
+        CountDownLatch done = new CountDownLatch(shares);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Runnable claimer = () -> {
-            for (int s; (s = next.getAndIncrement()) < size; ) {
+            for (int s; (s = next.getAndIncrement()) < shares; ) {
                 try {
-                    job.run(s, size);
+                    job.run(s, shares);
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                 } finally {
@@ -57,7 +57,7 @@ final class ShareTeam {
                 }
             }
         };
-        for (int i = 1; i < size; i++) workers.execute(claimer);
+        for (int i = 1; i < Math.min(size, shares); i++) workers.execute(claimer);
         claimer.run();
         try {
             done.await();

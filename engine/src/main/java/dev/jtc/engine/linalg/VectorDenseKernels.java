@@ -77,7 +77,10 @@ final class VectorDenseKernels implements DenseKernels {
         if (m == 0 || n == 0 || k == 0) return;
         int panels = (n + NR - 1) / NR;
         if (team.size() > 1 && panels > 1 && (long) m * n * k >= PARALLEL_MIN_MACS) {
-            team.run((share, shares) -> {
+            // Up to four shares per thread, so a thread slowed by other work on the machine takes fewer, but
+            // at least two panels each: every share packs its own copy of A.
+            int cut = Math.min(panels, Math.min(4 * team.size(), Math.max(team.size(), panels / 2)));
+            team.run(cut, (share, shares) -> {
                 int p0 = (int) ((long) panels * share / shares), p1 = (int) ((long) panels * (share + 1) / shares);
                 if (p0 < p1) panels(m, n, k, a, b, c, op, p0, p1, PACKING.get());
             });
