@@ -9,6 +9,7 @@ import dev.jtc.weights.ModelConfig;
 import dev.jtc.weights.ModelConfig.Activation;
 import dev.jtc.weights.ModelConfig.Architecture;
 import dev.jtc.weights.safetensors.SafetensorsFile;
+import dev.jtc.weights.testing.Numpy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,12 +123,11 @@ class Gpt2ReferenceTest {
             if (!seqs.isEmpty()) seqs.append(';');
             for (int i = 0; i < s.length; i++) seqs.append(i == 0 ? "" : ",").append(s[i]);
         }
-        List<String> cmd = new ArrayList<>(List.of("python3", PythonReference.script("gpt2_reference.py").toString(),
-                out.toString(), "--layers", "" + shape.layers, "--hidden", "" + shape.hidden, "--heads", "" + shape.heads,
+        List<String> args = new ArrayList<>(List.of(out.toString(), "--layers", "" + shape.layers, "--hidden", "" + shape.hidden, "--heads", "" + shape.heads,
                 "--vocab", "" + shape.vocab, "--positions", "" + shape.positions, "--sequences", seqs.toString(),
                 "--prefix", prefix));
-        if (shape.inner != 0) cmd.addAll(List.of("--inner", "" + shape.inner));
-        if (!overrides.isEmpty()) cmd.addAll(List.of("--override", overrides));
-        PythonReference.run(cmd);
+        if (shape.inner != 0) args.addAll(List.of("--inner", "" + shape.inner));
+        if (!overrides.isEmpty()) args.addAll(List.of("--override", overrides));
+        Numpy.run(Numpy.script("gpt2_reference.py"), args);
     }
 }

@@ -3,6 +3,7 @@ package dev.jtc.shortcuts.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jtc.weights.safetensors.SafetensorsFile;
+import dev.jtc.weights.testing.Numpy;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,10 +109,7 @@ class FitCommandTest {
     }
 
     private static void assertAgreesWithNumpy(Path run) throws Exception {
-        Path script = Path.of("src", "test", "python", "fit_reference.py").toAbsolutePath();
-        Process p = new ProcessBuilder("python3", script.toString(), run.toString()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertEquals(0, p.waitFor(), output);
+        String output = Numpy.run(Numpy.script("fit_reference.py"), List.of(run.toString())).trim();
         JsonNode result = new ObjectMapper().readTree(output.substring(output.lastIndexOf('{')));
         assertEquals(LAYERS * (LAYERS + 1) / 2 + 6 * LAYERS, result.path("maps").asInt(), output);
         assertEquals(LAYERS * (LAYERS + 1) / 2, result.path("r2_rows").asInt(), output);

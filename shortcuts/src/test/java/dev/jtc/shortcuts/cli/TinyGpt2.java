@@ -1,6 +1,6 @@
 package dev.jtc.shortcuts.cli;
 
-import org.junit.jupiter.api.Assumptions;
+import dev.jtc.weights.testing.Numpy;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -46,23 +46,9 @@ final class TinyGpt2 {
             throws IOException, InterruptedException {
         Path script = Path.of("..", "engine", "src", "test", "python", "gpt2_reference.py").toAbsolutePath().normalize();
         if (!Files.isRegularFile(script)) throw new AssertionError("reference script missing: " + script);
-        Assumptions.assumeTrue(numpy(), "python3 with numpy is not installed, so the numpy GPT-2 reference cannot run; skipping.");
         StringBuilder ids = new StringBuilder();
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) ids.append(ids.isEmpty() ? "" : ",").append(b & 0xff);
-        Process p = new ProcessBuilder(List.of("python3", script.toString(), dir.toString(), "--layers", "" + layers,
-                "--hidden", "" + hidden, "--heads", "" + heads, "--vocab", "" + vocab, "--positions", "" + positions,
-                "--sequences", ids.toString(), "--byte-tokenizer", "--seed", "7")).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new AssertionError("reference script failed: " + output);
-    }
-
-    private static boolean numpy() {
-        try {
-            Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
+        Numpy.run(script, List.of(dir.toString(), "--layers", "" + layers, "--hidden", "" + hidden, "--heads", "" + heads,
+                "--vocab", "" + vocab, "--positions", "" + positions, "--sequences", ids.toString(), "--byte-tokenizer", "--seed", "7"));
     }
 }

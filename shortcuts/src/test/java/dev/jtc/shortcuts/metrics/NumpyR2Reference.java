@@ -1,11 +1,10 @@
 package dev.jtc.shortcuts.metrics;
 
-import org.junit.jupiter.api.Assumptions;
+import dev.jtc.weights.testing.Numpy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -27,8 +26,7 @@ final class NumpyR2Reference {
 
     /** The reference score of every case, by name. */
     static Map<String, Double> scores(Path directory, List<Case> cases) throws IOException, InterruptedException {
-        Assumptions.assumeTrue(numpyAvailable(), "python3 with numpy is not installed here, so the independent numpy "
-                + "r² reference (src/test/python/r2_reference.py) cannot run.");
+        Numpy.assumeAvailable("the independent numpy r² reference (src/test/python/r2_reference.py)");
         StringBuilder manifest = new StringBuilder();
         for (Case c : cases) {
             write(directory.resolve(c.name() + ".true.f32"), c.yTrue());
@@ -36,12 +34,7 @@ final class NumpyR2Reference {
             manifest.append(c.name()).append(' ').append(c.rows()).append(' ').append(c.width()).append('\n');
         }
         Files.writeString(directory.resolve("cases.txt"), manifest);
-        Path script = Path.of("src/test/python/r2_reference.py").toAbsolutePath();
-        Process p = new ProcessBuilder("python3", script.toString(), directory.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int rc = p.waitFor();
-        if (rc != 0) throw new AssertionError("r2_reference.py failed (exit " + rc + "): " + output);
+        Numpy.run(Numpy.script("r2_reference.py"), List.of(directory.toString()));
         Map<String, Double> scores = new LinkedHashMap<>();
         for (String line : Files.readAllLines(directory.resolve("r2.txt"))) {
             String[] parts = line.trim().split(" ");
@@ -56,18 +49,5 @@ final class NumpyR2Reference {
         Files.write(file, b.array());
     }
 
-    private static Boolean available;
 
-    private static synchronized boolean numpyAvailable() {
-        if (available == null) {
-            try {
-                Process p = new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
-                p.getInputStream().readAllBytes();
-                available = p.waitFor() == 0;
-            } catch (IOException | InterruptedException e) {
-                available = false;
-            }
-        }
-        return available;
-    }
 }
