@@ -1,6 +1,7 @@
 package dev.jtc.engine.linalg;
 
 import dev.jtc.engine.model.Batch;
+import dev.jtc.engine.model.EasyBert;
 import dev.jtc.engine.model.Model;
 import dev.jtc.engine.model.Models;
 import dev.jtc.engine.model.Sequence;
@@ -50,7 +51,7 @@ class BertMaskRankTest {
             sequences.add(Sequence.of(ids));
         }
         double[] layer0 = new double[positions.length * D], layer12 = new double[positions.length * D];
-        try (TensorBundle weights = TensorBundle.open(BertBase.savedModel());
+        try (TensorBundle weights = TensorBundle.open(EasyBert.savedModel());
              Model bert = Models.load(weights, TfBertNames.inferConfig(weights))) {
             for (int s0 = 0; s0 < positions.length; s0 += 10) {
                 int s1 = Math.min(positions.length, s0 + 10), first = s0;

