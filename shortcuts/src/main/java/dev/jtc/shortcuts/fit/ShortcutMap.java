@@ -18,6 +18,6 @@ public record ShortcutMap(StatePoint source, StatePoint target, String name, Str
 
     /** Whether this is a layer-to-layer map A_{j,i} (the r² table covers these). */
     public boolean isLayerPair() {
-        return source instanceof StatePoint.Layer && target instanceof StatePoint.Layer && name.startsWith("A.");
+        return source instanceof StatePoint.Layer && target instanceof StatePoint.Layer;
     }
 }
