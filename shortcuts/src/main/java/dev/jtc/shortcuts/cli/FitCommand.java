@@ -84,10 +84,9 @@ final class FitCommand implements Runnable {
 
     @Override
     public void run() {
-        String corpus = corpusChoice == null || corpusChoice.sentences == null
-                ? (corpusChoice == null || corpusChoice.corpus == null ? "europarl:en" : corpusChoice.corpus)
-                : corpusChoice.sentences.toString();
         boolean sentenceFile = corpusChoice != null && corpusChoice.sentences != null;
+        String corpus = sentenceFile ? corpusChoice.sentences.toString()
+                : corpusChoice != null && corpusChoice.corpus != null ? corpusChoice.corpus : "europarl:en";
         SamplingRule rule = sampling != null ? SamplingRule.parse(sampling)
                 : corpus.startsWith("europarl:") || sentenceFile ? SamplingRule.SENTENCES : SamplingRule.PAPER;
         if (sentenceFile && rule == SamplingRule.PAPER) {

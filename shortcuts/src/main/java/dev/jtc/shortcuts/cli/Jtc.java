@@ -1,12 +1,13 @@
 package dev.jtc.shortcuts.cli;
 
+import dev.jtc.shortcuts.fit.Fit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code jtc} command line: one sub-command per job. */
 @Command(name = "jtc",
         mixinStandardHelpOptions = true,
-        version = "jtc 0.1.0",
+        version = "jtc " + Fit.VERSION,
         description = "Jump to conclusions: a pure-Java GPT-2/BERT engine with linear shortcuts and early exit.",
         subcommands = {
                 InspectCommand.class,

@@ -63,7 +63,6 @@ final class CorpusFiles {
         return dot > 0 ? name.substring(0, dot) : name;
     }
 
-    /** The file's lines, decoded strictly as UTF-8 (a byte-order mark is dropped). */
     /**
      * " (line N)" for the first line that is not UTF-8; the reader decodes ahead of the lines it returns, so
      * its failure does not say where. Only called once decoding has failed.
@@ -99,6 +98,7 @@ final class CorpusFiles {
         }
     }
 
+    /** The file's lines, decoded strictly as UTF-8 (a byte-order mark is dropped). */
     private static List<String> readLines(Path file, String expected) {
         if (Files.isDirectory(file)) throw new IllegalArgumentException("corpus file " + file + " is a directory; expected a text file of " + expected + ".");
         var decoder = StandardCharsets.UTF_8.newDecoder()
