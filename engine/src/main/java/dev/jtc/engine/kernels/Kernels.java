@@ -76,6 +76,16 @@ public interface Kernels {
     void softmax(MemorySegment x, long off, int n);
 
     /**
+     * {@code ln Σ exp(x_i)} over {@code n ≥ 1} contiguous floats, shifted by their maximum so that no term overflows,
+     * the terms summed in double: the log-normaliser of a softmax, for log-probabilities and KL without writing the
+     * probabilities out. {@code +∞} stays {@code +∞}; a NaN input gives NaN.
+     */
+    double logSumExp(MemorySegment x, long off, int n);
+
+    /** {@code Σ a_i·b_i} over {@code n} contiguous floats, products and sum in double. */
+    double dot(MemorySegment a, long aOff, MemorySegment b, long bOff, int n);
+
+    /**
      * Multi-head scaled-dot-product attention for one sequence.
      *
      * <p>Queries: {@code tq} rows of {@code heads·headSize} floats (head h occupies columns

@@ -1,5 +1,6 @@
 package dev.jtc.engine.kernels;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -21,12 +22,20 @@ final class LaneSum {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     // One constant per step: C2 folds a static final shuffle into the permute, not one read from an array.
-    private static final VectorShuffle<Float> XOR_32 = butterfly(32);
-    private static final VectorShuffle<Float> XOR_16 = butterfly(16);
-    private static final VectorShuffle<Float> XOR_8 = butterfly(8);
-    private static final VectorShuffle<Float> XOR_4 = butterfly(4);
-    private static final VectorShuffle<Float> XOR_2 = butterfly(2);
-    private static final VectorShuffle<Float> XOR_1 = butterfly(1);
+    private static final VectorShuffle<Float> XOR_32 = butterfly(S, 32);
+    private static final VectorShuffle<Float> XOR_16 = butterfly(S, 16);
+    private static final VectorShuffle<Float> XOR_8 = butterfly(S, 8);
+    private static final VectorShuffle<Float> XOR_4 = butterfly(S, 4);
+    private static final VectorShuffle<Float> XOR_2 = butterfly(S, 2);
+    private static final VectorShuffle<Float> XOR_1 = butterfly(S, 1);
+
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final int DL = D.length();
+    private static final VectorShuffle<Double> DXOR_16 = butterfly(D, 16);
+    private static final VectorShuffle<Double> DXOR_8 = butterfly(D, 8);
+    private static final VectorShuffle<Double> DXOR_4 = butterfly(D, 4);
+    private static final VectorShuffle<Double> DXOR_2 = butterfly(D, 2);
+    private static final VectorShuffle<Double> DXOR_1 = butterfly(D, 1);
 
     static {
         // 64 float lanes is 2048 bits, the widest vector any JDK species has (SVE's maximum).
@@ -37,8 +46,8 @@ final class LaneSum {
     }
 
     /** Lane i ↔ lane i xor distance; the identity where the distance is not below L (that step is skipped). */
-    private static VectorShuffle<Float> butterfly(int distance) {
-        return VectorShuffle.fromOp(S, i -> distance < L ? i ^ distance : i);
+    private static <E> VectorShuffle<E> butterfly(VectorSpecies<E> species, int distance) {
+        return VectorShuffle.fromOp(species, i -> distance < species.length() ? i ^ distance : i);
     }
 
     /** The lanes of {@code v} summed pairwise in the butterfly's fixed order. */
@@ -50,6 +59,16 @@ final class LaneSum {
         if (L > 4) v = v.add(v.rearrange(XOR_4));
         if (L > 2) v = v.add(v.rearrange(XOR_2));
         if (L > 1) v = v.add(v.rearrange(XOR_1));
+        return v.lane(0);
+    }
+
+    /** The lanes of {@code v} summed pairwise in the same butterfly order (up to 32 double lanes). */
+    static double of(DoubleVector v) {
+        if (DL > 16) v = v.add(v.rearrange(DXOR_16));
+        if (DL > 8) v = v.add(v.rearrange(DXOR_8));
+        if (DL > 4) v = v.add(v.rearrange(DXOR_4));
+        if (DL > 2) v = v.add(v.rearrange(DXOR_2));
+        if (DL > 1) v = v.add(v.rearrange(DXOR_1));
         return v.lane(0);
     }
 }

@@ -119,6 +119,27 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public double logSumExp(MemorySegment x, long off, int n) {
+        KernelChecks.range(x, off, n, "logSumExp");
+        if (n < 1) throw new IllegalArgumentException("logSumExp needs at least one value, got n = " + n + ".");
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) max = Math.max(max, x.getAtIndex(F, off + i));
+        if (Double.isInfinite(max)) return max;
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += Math.exp(x.getAtIndex(F, off + i) - max);
+        return max + Math.log(sum);
+    }
+
+    @Override
+    public double dot(MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
+        KernelChecks.range(a, aOff, n, "dot");
+        KernelChecks.range(b, bOff, n, "dot");
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += (double) a.getAtIndex(F, aOff + i) * b.getAtIndex(F, bOff + i);
+        return sum;
+    }
+
+    @Override
     public void attention(MemorySegment q, long qOff, int ldq, MemorySegment k, long kOff, int ldk,
                           MemorySegment v, long vOff, int ldv, int tq, int tk, int heads, int headSize,
                           float scale, boolean causal, int validKeys,

@@ -66,13 +66,7 @@ public final class Overrides {
          * with rows = outputs ({@code ŷ = P x}, the paper's convention). The floats are copied.
          */
         public Builder replace(Site site, int block, MemorySegment p) {
-            if (!replaceable.contains(site)) {
-                throw new IllegalArgumentException("site " + site.key() + " cannot be replaced in this model; "
-                        + "replaceable sites are " + replaceable.stream().map(Site::key).toList() + ".");
-            }
-            if (block < 0 || block >= blocks) {
-                throw new IllegalArgumentException("override block " + block + " is out of range 0.." + (blocks - 1) + ".");
-            }
+            checkSite(site, block);
             long expected = (long) width * width * Float.BYTES;
             if (p.byteSize() != expected) {
                 throw new IllegalArgumentException("override matrix for " + site.key() + " of block " + block + " has "
@@ -80,9 +74,32 @@ public final class Overrides {
             }
             MemorySegment copy = Arena.ofAuto().allocate(expected, 64);
             MemorySegment.copy(p, 0, copy, 0, expected);
+            return replace(site, block, kernels.pack(copy, width, width, Kernels.WeightLayout.OUT_IN));
+        }
+
+        /**
+         * Replaces {@code site} of {@code block} by an already packed P (d inputs, d outputs), packed by the same
+         * kernels as the model's: a caller that runs many sets of overrides over the same maps packs each once.
+         */
+        public Builder replace(Site site, int block, PackedWeights p) {
+            checkSite(site, block);
+            if (p.k() != width || p.n() != width) {
+                throw new IllegalArgumentException("override matrix for " + site.key() + " of block " + block + " is "
+                        + p.n() + "×" + p.k() + "; expected " + width + "×" + width + ".");
+            }
             if (maps[site.ordinal()][block] == null) count++;
-            maps[site.ordinal()][block] = kernels.pack(copy, width, width, Kernels.WeightLayout.OUT_IN);
+            maps[site.ordinal()][block] = p;
             return this;
+        }
+
+        private void checkSite(Site site, int block) {
+            if (!replaceable.contains(site)) {
+                throw new IllegalArgumentException("site " + site.key() + " cannot be replaced in this model; "
+                        + "replaceable sites are " + replaceable.stream().map(Site::key).toList() + ".");
+            }
+            if (block < 0 || block >= blocks) {
+                throw new IllegalArgumentException("override block " + block + " is out of range 0.." + (blocks - 1) + ".");
+            }
         }
 
         /** Same as {@link #replace(Site, int, MemorySegment)} from a heap array of d·d floats. */

@@ -42,7 +42,11 @@ public final class Fit {
      * {@code tokenizer} must be the model's, loaded with the settings' tokenizer options.
      */
     public static Summary run(FitSettings settings, Model model, Tokenizer tokenizer, Path out, RunOptions run) {
-        Progress progress = run.showProgress() ? Progress.stderr() : Progress.silent();
+        return run(settings, model, tokenizer, out, run, run.showProgress() ? Progress.stderr("jtc fit") : Progress.silent());
+    }
+
+    /** As {@link #run(FitSettings, Model, Tokenizer, Path, RunOptions)}, reporting on {@code progress} (a longer pipeline's). */
+    public static Summary run(FitSettings settings, Model model, Tokenizer tokenizer, Path out, RunOptions run, Progress progress) {
         Corpus corpus = openCorpus(settings, progress);
         Path directory = out != null ? out : Path.of("runs", safeName(settings.model()) + "-" + corpus.name() + "-" + settings.seed());
         Map<String, String> identity = settings.asStrings();

@@ -9,7 +9,7 @@ import java.util.Locale;
  * tokens cost, and collection runs the short sentences first); otherwise it follows the items.
  * On a terminal the line is redrawn in place; elsewhere (a log file, CI) a line is printed every few seconds.
  */
-final class Progress {
+public final class Progress {
 
     private static final long TERMINAL_EVERY_NANOS = 250_000_000L;
     private static final long LOG_EVERY_NANOS = 10_000_000_000L;
@@ -23,31 +23,34 @@ final class Progress {
     private long started;
     private long lastShown;
 
-    Progress(PrintStream out, boolean terminal) {
+    private final String command;
+
+    Progress(PrintStream out, boolean terminal, String command) {
         this.out = out;
         this.terminal = terminal;
+        this.command = command;
     }
 
-    /** Progress on stderr, redrawn in place when stderr is a console. */
-    static Progress stderr() {
-        return new Progress(System.err, System.console() != null);
+    /** Progress on stderr for {@code command} (e.g. "jtc run"), redrawn in place when stderr is a console. */
+    public static Progress stderr(String command) {
+        return new Progress(System.err, System.console() != null, command);
     }
 
     /** Reports nothing (tests, library use). */
-    static Progress silent() {
-        return new Progress(new PrintStream(PrintStream.nullOutputStream()), false);
+    public static Progress silent() {
+        return new Progress(new PrintStream(PrintStream.nullOutputStream()), false, "");
     }
 
     /** Where the lines go, for a step that reports its own progress (a download, say). */
-    PrintStream stream() {
+    public PrintStream stream() {
         return out;
     }
 
-    void start(String stage, long total, String unit) {
+    public void start(String stage, long total, String unit) {
         start(stage, total, unit, 0);
     }
 
-    void start(String stage, long total, String unit, long totalTokens) {
+    public void start(String stage, long total, String unit, long totalTokens) {
         this.stage = stage;
         this.total = total;
         this.totalTokens = totalTokens;
@@ -56,20 +59,20 @@ final class Progress {
         this.lastShown = started;
     }
 
-    void update(long done, long tokens) {
+    public void update(long done, long tokens) {
         long now = System.nanoTime();
         if (now - lastShown < (terminal ? TERMINAL_EVERY_NANOS : LOG_EVERY_NANOS)) return;
         lastShown = now;
         show(done, tokens, now, false);
     }
 
-    void finish(long done, long tokens) {
+    public void finish(long done, long tokens) {
         show(done, tokens, System.nanoTime(), true);
     }
 
     /** A line of its own, for what happens between stages. */
-    void note(String line) {
-        out.println("jtc fit: " + line);
+    public void note(String line) {
+        out.println(command + ": " + line);
         out.flush();
     }
 
