@@ -131,7 +131,7 @@ class ElementwiseTest {
     void logSumExpOfExtremeLogits() {
         MemorySegment x = Floats.of(ARENA, new float[]{1000f, 1000f, -1000f, 999f, Float.NEGATIVE_INFINITY});
         double want = 1000 + Math.log(2 + Math.exp(-1));
-        assertEquals(want, VECTOR.logSumExp(x, 0, 5), 1e-9);
+        assertEquals(want, VECTOR.logSumExp(x, 0, 5), 1e-7); // float exponentials: a float ulp of the sum
         assertEquals(want, SCALAR.logSumExp(x, 0, 5), 1e-12);
         MemorySegment none = Floats.of(ARENA, new float[]{Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY});
         assertEquals(Double.NEGATIVE_INFINITY, VECTOR.logSumExp(none, 0, 2));

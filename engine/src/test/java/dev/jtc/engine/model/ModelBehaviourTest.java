@@ -308,6 +308,16 @@ class ModelBehaviourTest {
         }
 
         @Override
+        public double logSumExp(MemorySegment x, long off, int n) {
+            return 0;
+        }
+
+        @Override
+        public double dot(MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
+            return 0;
+        }
+
+        @Override
         public void attention(MemorySegment q, long qOff, int ldq, MemorySegment k, long kOff, int ldk,
                               MemorySegment v, long vOff, int ldv, int tq, int tk, int heads, int headSize, float scale,
                               boolean causal, int validKeys, MemorySegment out, long oOff, int ldo, MemorySegment scratch) {
