@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
                         + "(and, for GPT-2, from each point of a block to the next), then scores them with r² on held-out "
                         + "sentences and draws the heatmap.",
                 "Writes into --out: samples.tsv, maps.safetensors (A.i.j [d,d], y = A·x; GPT-2 also P.b.a), "
-                        + "states/val.safetensors (layer.l [n_val,d]), r2.csv, r2.png, r2.svg, fit.json.",
+                        + "states/val.safetensors (layer.l [n_val,d]), r2.csv, r2_scores.png, r2_scores.svg, fit.json.",
                 "Re-running the same command resumes: finished stages are skipped."})
 final class FitCommand implements Runnable {
 

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 PredictCommand.class,
                 HiddenCommand.class,
                 FitCommand.class,
+                RunCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Jtc implements Runnable {

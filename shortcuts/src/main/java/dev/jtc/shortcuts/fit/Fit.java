@@ -111,7 +111,7 @@ public final class Fit {
         s.append(String.format(Locale.ROOT, "  r² on validation, mean over %d layer pairs: mat %.3f, id %.3f; mat below id for %d pairs%n",
                 r2.path("pairs").asInt(), r2.path("mean_mat").asDouble(), r2.path("mean_id").asDouble(),
                 r2.path("pairs_where_mat_below_id").size()));
-        s.append("  wrote ").append(directory).append(" (maps.safetensors, r2.csv, r2.png, r2.svg, fit.json)");
+        s.append("  wrote ").append(directory).append(" (maps.safetensors, r2.csv, r2_scores.png, r2_scores.svg, fit.json)");
         return s.toString();
     }
 }

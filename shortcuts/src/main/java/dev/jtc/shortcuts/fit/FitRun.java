@@ -35,7 +35,7 @@ import java.util.Map;
 /**
  * The fit, stage by stage, in a run directory: collect the hidden states and solve every map
  * ({@code states/val.safetensors}, {@code maps.safetensors}), score them ({@code r2.csv}), draw the heatmap
- * ({@code r2.png}, {@code r2.svg}). Each stage is skipped when the report says it is done and its files exist, so
+ * ({@code r2_scores.png}, {@code r2_scores.svg}). Each stage is skipped when the report says it is done and its files exist, so
  * an interrupted run resumes where it stopped.
  */
 public final class FitRun {

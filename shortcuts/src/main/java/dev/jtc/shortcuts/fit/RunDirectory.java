@@ -19,21 +19,35 @@ import java.util.Objects;
  * resumes in a directory made with the same settings and refuses one made with others. Forced, it starts again:
  * the earlier run's files are removed first (nothing else in the directory is touched).
  */
-final class RunDirectory {
+public final class RunDirectory {
 
-    static final String SETTINGS = "settings.json";
-    static final String SAMPLES = "samples.tsv";
-    static final String MAPS = "maps.safetensors";
-    static final String VALIDATION_STATES = "states/val.safetensors";
-    static final String TRAIN_STATES = "states/train.safetensors";
-    static final String R2_TABLE = "r2.csv";
-    static final String R2_PARTS_TABLE = "r2_parts.csv";
-    static final String R2_FIGURE = "r2";
-    static final String REPORT = "fit.json";
+    public static final String SETTINGS = "settings.json";
+    public static final String SAMPLES = "samples.tsv";
+    public static final String MAPS = "maps.safetensors";
+    public static final String VALIDATION_STATES = "states/val.safetensors";
+    public static final String TRAIN_STATES = "states/train.safetensors";
+    public static final String R2_TABLE = "r2.csv";
+    public static final String R2_PARTS_TABLE = "r2_parts.csv";
+    public static final String R2_FIGURE = "r2_scores";
+    public static final String REPORT = "fit.json";
+    /** What {@code jtc run} adds: the decoded predictions, the tables, the headline and the report. */
+    public static final String PREDICTIONS = "predictions.safetensors";
+    public static final String METRICS = "metrics.csv";
+    public static final String EARLY_EXIT = "early_exit.csv";
+    public static final String SUMMARY = "summary.json";
+    public static final String REPORT_HTML = "report.html";
+    private static final List<String> FIGURES = List.of(R2_FIGURE, "pre", "surp", "kl", "parts_pre1", "parts_pre5", "parts_pre10",
+            "parts_surp", "ee_pre1");
 
-    /** Every file a fit may write, for --force to remove. */
-    private static final List<String> OWNED = List.of(SAMPLES, MAPS, VALIDATION_STATES, TRAIN_STATES, R2_TABLE, R2_PARTS_TABLE,
-            R2_FIGURE + ".png", R2_FIGURE + ".svg", R2_FIGURE + ".pdf", REPORT, SETTINGS);
+    /** Every file a run may write, for --force to remove. */
+    private static final List<String> OWNED = owned();
+
+    private static List<String> owned() {
+        List<String> files = new java.util.ArrayList<>(List.of(SAMPLES, MAPS, VALIDATION_STATES, TRAIN_STATES, R2_TABLE,
+                R2_PARTS_TABLE, REPORT, SETTINGS, PREDICTIONS, METRICS, EARLY_EXIT, SUMMARY, REPORT_HTML));
+        for (String figure : FIGURES) for (String format : List.of(".png", ".svg", ".pdf")) files.add(figure + format);
+        return List.copyOf(files);
+    }
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

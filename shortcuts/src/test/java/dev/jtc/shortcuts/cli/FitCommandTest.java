@@ -44,7 +44,14 @@ class FitCommandTest {
         model = dir.resolve("tiny-gpt2");
         Files.createDirectories(model);
         TinyGpt2.create(model, "x", LAYERS, HIDDEN, HEADS, VOCAB, POSITIONS);
-        sentences = dir.resolve("sentences.txt");
+        sentences = writeSentences(dir.resolve("sentences.txt"));
+        run = dir.resolve("run");
+        TinyGpt2.Result r = fit(run);
+        assertEquals(0, r.code(), r.err());
+    }
+
+    /** 400 random sentences of {@link #WORDS}, one a line: a corpus the tiny model's byte tokenizer reads. */
+    static Path writeSentences(Path file) throws IOException {
         Random random = new Random(1);
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
@@ -52,10 +59,7 @@ class FitCommandTest {
             while (s.length() < 20 + random.nextInt(30)) s.append(s.isEmpty() ? "" : " ").append(WORDS[random.nextInt(WORDS.length)]);
             lines.add(s + ".");
         }
-        Files.write(sentences, lines, StandardCharsets.UTF_8);
-        run = dir.resolve("run");
-        TinyGpt2.Result r = fit(run);
-        assertEquals(0, r.code(), r.err());
+        return Files.write(file, lines, StandardCharsets.UTF_8);
     }
 
     static TinyGpt2.Result fit(Path out, String... extra) {
@@ -68,7 +72,7 @@ class FitCommandTest {
     @Test
     void writesEveryMapAndState() throws IOException {
         for (String f : List.of("settings.json", "samples.tsv", "maps.safetensors", "states/val.safetensors",
-                "states/train.safetensors", "r2.csv", "r2_parts.csv", "r2.png", "r2.svg", "fit.json")) {
+                "states/train.safetensors", "r2.csv", "r2_parts.csv", "r2_scores.png", "r2_scores.svg", "fit.json")) {
             assertTrue(Files.isRegularFile(run.resolve(f)), f);
         }
         try (SafetensorsFile maps = SafetensorsFile.open(run.resolve("maps.safetensors"))) {
