@@ -5,6 +5,7 @@ import dev.jtc.weights.TensorInfo;
 import dev.jtc.weights.safetensors.SafetensorsFile;
 import dev.jtc.weights.safetensors.SafetensorsWriter;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -64,19 +65,22 @@ public final class PredictionsFile {
         ReferencePredictions full = predictions.full();
         int n = full.rows();
         long layers = predictions.blocks() + 1L;
-        List<SafetensorsWriter.Entry> tensors = new ArrayList<>();
-        tensors.add(ints(FULL_TOP10, full.top10(), n, 10));
-        tensors.add(new SafetensorsWriter.Entry(FULL_T, DType.I32, new long[]{n}, MemorySegment.ofArray(full.t())));
-        tensors.add(new SafetensorsWriter.Entry(FULL_POSITION, DType.I32, new long[]{n}, MemorySegment.ofArray(full.position())));
-        for (MappingPredictions m : predictions.mappings()) {
-            String key = m.mapping().key() + ".";
-            tensors.add(ints(key + TOP1, m.top1(), layers, n));
-            tensors.add(floats(key + P_TOP1, m.pTop1(), layers, n));
-            tensors.add(floats(key + P_TOP2, m.pTop2(), layers, n));
-            tensors.add(floats(key + P_FULL_OF_TOP1, m.pFullOfTop1(), layers, n));
-            tensors.add(floats(key + KL, m.kl(), layers, n));
+        // Off-heap copies: the writer streams native segments straight to the channel (as for maps.safetensors).
+        try (Arena arena = Arena.ofConfined()) {
+            List<SafetensorsWriter.Entry> tensors = new ArrayList<>();
+            tensors.add(ints(FULL_TOP10, full.top10(), n, 10, arena));
+            tensors.add(ints(FULL_T, new int[][]{full.t()}, n, arena));
+            tensors.add(ints(FULL_POSITION, new int[][]{full.position()}, n, arena));
+            for (MappingPredictions m : predictions.mappings()) {
+                String key = m.mapping().key() + ".";
+                tensors.add(ints(key + TOP1, m.top1(), layers, n, arena));
+                tensors.add(floats(key + P_TOP1, m.pTop1(), layers, n, arena));
+                tensors.add(floats(key + P_TOP2, m.pTop2(), layers, n, arena));
+                tensors.add(floats(key + P_FULL_OF_TOP1, m.pFullOfTop1(), layers, n, arena));
+                tensors.add(floats(key + KL, m.kl(), layers, n, arena));
+            }
+            SafetensorsWriter.write(file, meta, tensors);
         }
-        SafetensorsWriter.write(file, meta, tensors);
     }
 
     /** Reads and checks a file written by {@link #write}. */
@@ -279,16 +283,24 @@ public final class PredictionsFile {
         return file + ": tensor \"" + tensor + "\"";
     }
 
-    private static SafetensorsWriter.Entry ints(String name, int[][] rows, long outer, int inner) {
-        int[] flat = new int[Math.toIntExact(outer * inner)];
-        for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, flat, i * inner, inner);
-        return new SafetensorsWriter.Entry(name, DType.I32, new long[]{outer, inner}, MemorySegment.ofArray(flat));
+    /** {@code rows} as an I32 tensor of shape [outer, inner]. */
+    private static SafetensorsWriter.Entry ints(String name, int[][] rows, long outer, int inner, Arena arena) {
+        MemorySegment data = arena.allocate(outer * inner * Integer.BYTES, Integer.BYTES);
+        for (int i = 0; i < rows.length; i++) MemorySegment.copy(rows[i], 0, data, I32, (long) i * inner * Integer.BYTES, inner);
+        return new SafetensorsWriter.Entry(name, DType.I32, new long[]{outer, inner}, data);
     }
 
-    private static SafetensorsWriter.Entry floats(String name, float[][] rows, long outer, int inner) {
-        float[] flat = new float[Math.toIntExact(outer * inner)];
-        for (int i = 0; i < rows.length; i++) System.arraycopy(rows[i], 0, flat, i * inner, inner);
-        return new SafetensorsWriter.Entry(name, DType.F32, new long[]{outer, inner}, MemorySegment.ofArray(flat));
+    /** A one-row {@code values} as an I32 tensor of shape [n]. */
+    private static SafetensorsWriter.Entry ints(String name, int[][] values, int n, Arena arena) {
+        SafetensorsWriter.Entry matrix = ints(name, values, 1, n, arena);
+        return new SafetensorsWriter.Entry(name, DType.I32, new long[]{n}, matrix.data());
+    }
+
+    /** {@code rows} as an F32 tensor of shape [outer, inner]. */
+    private static SafetensorsWriter.Entry floats(String name, float[][] rows, long outer, int inner, Arena arena) {
+        MemorySegment data = arena.allocate(outer * inner * Float.BYTES, Float.BYTES);
+        for (int i = 0; i < rows.length; i++) MemorySegment.copy(rows[i], 0, data, F32, (long) i * inner * Float.BYTES, inner);
+        return new SafetensorsWriter.Entry(name, DType.F32, new long[]{outer, inner}, data);
     }
 
     private static int[][] intRows(MemorySegment data, int outer, int inner) {
