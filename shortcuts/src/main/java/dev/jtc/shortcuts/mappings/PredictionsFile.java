@@ -64,20 +64,22 @@ public final class PredictionsFile {
 
         ReferencePredictions full = predictions.full();
         int n = full.rows();
-        long layers = predictions.blocks() + 1L;
-        // Off-heap copies: the writer streams native segments straight to the channel (as for maps.safetensors).
+        // Off-heap copies, as FitRun's maps: SafetensorsWriter's staging path for heap segments fails from the second
+        // heap tensor on (it wraps its staging buffer again after a write left the position at the limit: 0 bytes).
         try (Arena arena = Arena.ofConfined()) {
+            long[] perRow = {n};
+            long[] perLayerAndRow = {predictions.blocks() + 1L, n};
             List<SafetensorsWriter.Entry> tensors = new ArrayList<>();
-            tensors.add(ints(FULL_TOP10, full.top10(), n, 10, arena));
-            tensors.add(ints(FULL_T, new int[][]{full.t()}, n, arena));
-            tensors.add(ints(FULL_POSITION, new int[][]{full.position()}, n, arena));
+            tensors.add(ints(FULL_TOP10, new long[]{n, 10}, full.top10(), arena));
+            tensors.add(ints(FULL_T, perRow, new int[][]{full.t()}, arena));
+            tensors.add(ints(FULL_POSITION, perRow, new int[][]{full.position()}, arena));
             for (MappingPredictions m : predictions.mappings()) {
                 String key = m.mapping().key() + ".";
-                tensors.add(ints(key + TOP1, m.top1(), layers, n, arena));
-                tensors.add(floats(key + P_TOP1, m.pTop1(), layers, n, arena));
-                tensors.add(floats(key + P_TOP2, m.pTop2(), layers, n, arena));
-                tensors.add(floats(key + P_FULL_OF_TOP1, m.pFullOfTop1(), layers, n, arena));
-                tensors.add(floats(key + KL, m.kl(), layers, n, arena));
+                tensors.add(ints(key + TOP1, perLayerAndRow, m.top1(), arena));
+                tensors.add(floats(key + P_TOP1, perLayerAndRow, m.pTop1(), arena));
+                tensors.add(floats(key + P_TOP2, perLayerAndRow, m.pTop2(), arena));
+                tensors.add(floats(key + P_FULL_OF_TOP1, perLayerAndRow, m.pFullOfTop1(), arena));
+                tensors.add(floats(key + KL, perLayerAndRow, m.kl(), arena));
             }
             SafetensorsWriter.write(file, meta, tensors);
         }
@@ -163,7 +165,8 @@ public final class PredictionsFile {
     private static int positiveMetadata(Path file, SafetensorsFile st, String key, String meaning) {
         String value = st.metadata().get(key);
         try {
-            if (value != null && Integer.parseInt(value) > 0) return Integer.parseInt(value);
+            int parsed = value == null ? 0 : Integer.parseInt(value);
+            if (parsed > 0) return parsed;
         } catch (NumberFormatException e) {
             // falls through to the message below
         }
@@ -283,24 +286,20 @@ public final class PredictionsFile {
         return file + ": tensor \"" + tensor + "\"";
     }
 
-    /** {@code rows} as an I32 tensor of shape [outer, inner]. */
-    private static SafetensorsWriter.Entry ints(String name, int[][] rows, long outer, int inner, Arena arena) {
-        MemorySegment data = arena.allocate(outer * inner * Integer.BYTES, Integer.BYTES);
+    /** {@code rows}, each as long as the shape's last dimension, as one I32 tensor. */
+    private static SafetensorsWriter.Entry ints(String name, long[] shape, int[][] rows, Arena arena) {
+        int inner = (int) shape[shape.length - 1];
+        MemorySegment data = arena.allocate((long) rows.length * inner * Integer.BYTES, Integer.BYTES);
         for (int i = 0; i < rows.length; i++) MemorySegment.copy(rows[i], 0, data, I32, (long) i * inner * Integer.BYTES, inner);
-        return new SafetensorsWriter.Entry(name, DType.I32, new long[]{outer, inner}, data);
+        return new SafetensorsWriter.Entry(name, DType.I32, shape, data);
     }
 
-    /** A one-row {@code values} as an I32 tensor of shape [n]. */
-    private static SafetensorsWriter.Entry ints(String name, int[][] values, int n, Arena arena) {
-        SafetensorsWriter.Entry matrix = ints(name, values, 1, n, arena);
-        return new SafetensorsWriter.Entry(name, DType.I32, new long[]{n}, matrix.data());
-    }
-
-    /** {@code rows} as an F32 tensor of shape [outer, inner]. */
-    private static SafetensorsWriter.Entry floats(String name, float[][] rows, long outer, int inner, Arena arena) {
-        MemorySegment data = arena.allocate(outer * inner * Float.BYTES, Float.BYTES);
+    /** {@code rows}, each as long as the shape's last dimension, as one F32 tensor. */
+    private static SafetensorsWriter.Entry floats(String name, long[] shape, float[][] rows, Arena arena) {
+        int inner = (int) shape[shape.length - 1];
+        MemorySegment data = arena.allocate((long) rows.length * inner * Float.BYTES, Float.BYTES);
         for (int i = 0; i < rows.length; i++) MemorySegment.copy(rows[i], 0, data, F32, (long) i * inner * Float.BYTES, inner);
-        return new SafetensorsWriter.Entry(name, DType.F32, new long[]{outer, inner}, data);
+        return new SafetensorsWriter.Entry(name, DType.F32, shape, data);
     }
 
     private static int[][] intRows(MemorySegment data, int outer, int inner) {
