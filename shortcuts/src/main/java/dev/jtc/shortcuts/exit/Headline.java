@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The paper's headline (PAPER.md §9): at a target retention of the full model's Precision@1, how many layers early
- * exit needs with each mapping, and how many mat saves over id.
+ * exit needs with each mapping, and how many mat saves over id. Built by {@link Retention#headline}, whose class
+ * comment gives the rule (cheapest point at or above the target, interpolated linearly from the point before).
  *
  * @param retention the target Precision@1 against the full model, e.g. 0.95
  * @param blocks    L, the model's number of blocks
