@@ -81,7 +81,9 @@ final class ReferenceRows {
         out.top1()[layer][row] = top.top1();
         out.pTop1()[layer][row] = top.probability1();
         out.pTop2()[layer][row] = top.probability2();
-        out.pFullOfTop1()[layer][row] = (float) StrictMath.exp(logits.getAtIndex(F, ref + top.top1()) - logNormalizer[r]);
+        // A probability below the smallest float is stored as that float, so surprisal stays finite (at most 103.3 nats).
+        float pFull = (float) StrictMath.exp(logits.getAtIndex(F, ref + top.top1()) - logNormalizer[r]);
+        out.pFullOfTop1()[layer][row] = Math.max(pFull, Float.MIN_VALUE);
         double crossLogit = kernels.dot(probabilities, ref, shortcut, off, vocab);
         out.kl()[layer][row] = (float) (expectedLogit[r] - crossLogit + (top.logNormalizer() - logNormalizer[r]) * mass[r]);
     }

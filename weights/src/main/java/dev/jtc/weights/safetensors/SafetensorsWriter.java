@@ -95,7 +95,8 @@ public final class SafetensorsWriter {
                     } else {
                         // A heap segment over float[] etc. has no ByteBuffer view: go through a small direct buffer.
                         if (staging == null) staging = ByteBuffer.allocateDirect(STAGING_BYTES);
-                        MemorySegment stage = MemorySegment.ofBuffer(staging);
+                        // ofBuffer views position..limit: clear first, or a second heap tensor sees an empty buffer.
+                        MemorySegment stage = MemorySegment.ofBuffer(staging.clear());
                         for (long at = 0; at < data.byteSize(); at += STAGING_BYTES) {
                             int n = (int) Math.min(STAGING_BYTES, data.byteSize() - at);
                             MemorySegment.copy(data, at, stage, 0, n);

@@ -46,6 +46,18 @@ class SafetensorsWriterTest {
     }
 
     @Test
+    void writesSeveralHeapTensorsThroughTheStagingBuffer() throws Exception {
+        Path file = dir.resolve("heap.safetensors");
+        SafetensorsWriter.write(file, Map.of(), List.of(
+                new SafetensorsWriter.Entry("a", DType.F32, new long[] {3}, MemorySegment.ofArray(new float[] {1f, 2f, 3f})),
+                new SafetensorsWriter.Entry("b", DType.I32, new long[] {2}, MemorySegment.ofArray(new int[] {-4, 5}))));
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            assertArrayEquals(new int[] {-4, 5}, f.ints("b"));
+            assertEquals(3f, f.raw("a").getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 2));
+        }
+    }
+
+    @Test
     void replacesAnExistingFileAndLeavesNoTemporary() throws Exception {
         Path file = dir.resolve("model.safetensors");
         Files.writeString(file, "old contents");
