@@ -129,9 +129,15 @@ public final class Analysis {
         timings.put("figures", seconds(started));
 
         ObjectNode summary = summary(fit.report(), headline, architecture, timings, options);
-        Path report = Report.write(dir, new ReportContent(new ReportContent.Model(settings.model(), architecture, predictions.blocks()),
+        ReportContent content = new ReportContent(new ReportContent.Model(settings.model(), architecture, predictions.blocks()),
                 strings(fit.report().path("settings")), provenance(fit.report(), options), timings, metrics, sweep, headline,
-                r2Summary(fit.report()), figures));
+                r2Summary(fit.report()), figures);
+        Path report;
+        try {
+            report = Report.write(dir, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot write the report (" + e.getMessage() + ").", e);
+        }
         writeJson(dir.resolve(RunDirectory.SUMMARY), summary);
         return new Summary(dir, headline, report, describe(dir, headline, architecture, report));
     }
