@@ -62,6 +62,7 @@ public final class Analysis {
     /** The paper's headline numbers (Yom Din et al., abstract): mat's early-exit saving over id at 95% retention. */
     static final Map<String, Double> PAPER_SAVING_PERCENT = Map.of("gpt2", 7.9, "bert", 5.4);
 
+    private static final String DECODE_SECONDS = "decode_seconds";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
@@ -94,7 +95,6 @@ public final class Analysis {
         Fit.Summary fit = Fit.run(settings, model, tokenizer, out, options.fit(), progress);
         Path dir = fit.directory();
         Map<String, Double> timings = fitTimings(fit.report());
-        ObjectNode earlier = readSummary(dir.resolve(RunDirectory.SUMMARY));
 
         long started = System.nanoTime();
         ValidationPredictions predictions;
@@ -102,9 +102,9 @@ public final class Analysis {
         if (decodedFromTheseMaps(predictionsFile, dir.resolve(RunDirectory.MAPS))) {
             progress.note("predictions already decoded; reusing " + predictionsFile);
             predictions = PredictionsFile.read(predictionsFile);
-            timings.put("decode", earlier.path("timings").path("decode").asDouble(0));
+            timings.put("decode", decodeSeconds(predictionsFile));
         } else {
-            predictions = decode(model, tokenizer, dir, fit.report(), progress);
+            predictions = decode(model, tokenizer, dir, fit.report(), progress, started);
             timings.put("decode", seconds(started));
         }
 
@@ -142,13 +142,15 @@ public final class Analysis {
         return new Summary(dir, headline, report, describe(dir, headline, architecture, report));
     }
 
-    private static ValidationPredictions decode(Model model, Tokenizer tokenizer, Path dir, JsonNode fitReport, Progress progress) {
+    private static ValidationPredictions decode(Model model, Tokenizer tokenizer, Path dir, JsonNode fitReport, Progress progress,
+                                                long started) {
         List<Sample> validation = SamplesFile.read(dir.resolve(RunDirectory.SAMPLES), tokenizer, model.config().architecture(),
                 model.maxPositions()).validation();
         try (SafetensorsFile maps = SafetensorsFile.open(dir.resolve(RunDirectory.MAPS));
              SafetensorsFile states = SafetensorsFile.open(dir.resolve(RunDirectory.VALIDATION_STATES))) {
             ValidationPredictions predictions = PredictionDecoder.decode(model, maps, states, validation, progress);
             Map<String, String> metadata = new LinkedHashMap<>(strings(fitReport.path("settings")));
+            metadata.put(DECODE_SECONDS, String.format(Locale.ROOT, "%.1f", seconds(started)));
             PredictionsFile.write(dir.resolve(RunDirectory.PREDICTIONS), predictions, metadata);
             return predictions;
         }
@@ -167,7 +169,8 @@ public final class Analysis {
                     LayerCurves.writeSurprisal(dir, metrics, model)));
             figures.add(new ReportContent.Figure("kl", "KL(p_full ‖ p_shortcut) in nats, by layer (beyond the paper).",
                     LayerCurves.writeKl(dir, metrics, model)));
-            for (Path part : LayerCurves.writeParts(dir, metrics, model)) {
+            boolean parts = metrics.stream().anyMatch(v -> v.mapping() == Mapping.MAT_ATTN);
+            for (Path part : parts ? LayerCurves.writeParts(dir, metrics, model) : List.<Path>of()) {
                 String name = part.getFileName().toString().replace(".png", "");
                 figures.add(new ReportContent.Figure(name, "GPT-2 with one sub-module replaced by its linear map from layer ℓ on: "
                         + (name.equals("parts_surp") ? "surprisal" : "Precision@" + name.substring("parts_pre".length())) + ".", part));
@@ -179,6 +182,15 @@ public final class Analysis {
             throw new UncheckedIOException(dir + ": cannot write a figure (" + e.getMessage() + ").", e);
         }
         return figures;
+    }
+
+    /** How long the decoding that wrote {@code file} took, from its metadata (0 when not recorded). */
+    private static double decodeSeconds(Path file) {
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            return Double.parseDouble(f.metadata().getOrDefault(DECODE_SECONDS, "0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Whether the predictions exist and were written after the maps (a fit redone since would make them stale). */
@@ -269,14 +281,6 @@ public final class Analysis {
         Map<String, String> m = new LinkedHashMap<>();
         object.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
         return m;
-    }
-
-    private static ObjectNode readSummary(Path file) {
-        try {
-            return Files.isRegularFile(file) && JSON.readTree(file.toFile()) instanceof ObjectNode o ? o : JSON.createObjectNode();
-        } catch (IOException e) {
-            return JSON.createObjectNode(); // an unreadable summary is rewritten at the end; only its timing is lost
-        }
     }
 
     private static void writeJson(Path file, ObjectNode node) {
