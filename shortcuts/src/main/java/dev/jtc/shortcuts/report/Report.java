@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * {@code report.html}: one self-contained page about a run. Figures are embedded as data: URIs and the style
@@ -131,7 +132,7 @@ public final class Report {
                 .append(layersCell(mat, true)).append("<td class=\"num\">")
                 .append(Html.signedPercent(headline.savingPercentOfLayers())).append("</td><td class=\"num\">")
                 .append(Html.signedPercent(paper)).append("</td></tr>\n")
-                .append("<tr><th>fixed exit (layer)</th>").append(layersCell(id, false))
+                .append("<tr><th>fixed exit (layers)</th>").append(layersCell(id, false))
                 .append(layersCell(mat, false)).append("<td class=\"num\">")
                 .append(Html.signedPercent(fixedSaving(id, mat, model.blocks()))).append("</td><td></td></tr>\n")
                 .append("</tbody>\n</table>\n<p class=\"note\">The paper reports +7.9% for GPT-2 and +5.4% for BERT, ")
@@ -172,7 +173,7 @@ public final class Report {
 
     /** Precision@1 of id, mat and (when fitted) affine by layer; rows where mat is not above id are marked. */
     private static void precisionTable(StringBuilder html, MetricCurves curves) {
-        List<Mapping> shown = Arrays.stream(new Mapping[]{Mapping.ID, Mapping.MAT, Mapping.AFFINE})
+        List<Mapping> shown = Stream.of(Mapping.ID, Mapping.MAT, Mapping.AFFINE)
                 .filter(m -> curves.has(m, Metric.PRECISION, 1)).toList();
         html.append("<section id=\"precision\">\n<h2>Precision@1 by layer</h2>\n")
                 .append("<p>Each value with its 95% bootstrap interval. Marked rows: mat is not above id.</p>\n")
