@@ -30,7 +30,7 @@ import java.util.Map;
  */
 public final class ExitCurves {
 
-    static final int WIDTH = 680;
+    static final int WIDTH = 860;
     static final int HEIGHT = 480;
     private static final Color TARGET = new Color(0x555555);
     private static final BasicStroke TARGET_STROKE = new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
@@ -56,9 +56,8 @@ public final class ExitCurves {
         Map<Mapping, List<ExitPoint>> byMapping = bySweep(sweep, layers);
 
         LinePanel panel = new LinePanel("Early exit against fixed exit", "mean layers processed", "Precision@1",
-                // High precision after few layers is out of reach, so the upper left stays empty; the fixed-exit
-                // curves run through the lower right.
-                layers, LinePanel.LegendCorner.UPPER_LEFT).yRange(0, 1).yDecimals("0.0");
+                // No corner stays empty: early exit climbs through the upper left, fixed exit through the lower right.
+                layers, LinePanel.LegendPlace.OUTSIDE_RIGHT).yRange(0, 1).yDecimals("0.0");
         for (Map.Entry<Mapping, List<ExitPoint>> e : byMapping.entrySet()) {
             Mapping m = e.getKey();
             MetricCurves.Curve fixed = curves.curve(m, Metric.PRECISION, 1, "figure ee_pre1 (the fixed-exit curve "
@@ -78,9 +77,8 @@ public final class ExitCurves {
             }
             panel.line(m.key() + " fixed exit", layerAxis, precision, colour, LinePanel.DASHED, SeriesMarkers.NONE);
         }
-        panel.line("target: " + percent(headline.retention()) + " of the full model's Precision@1",
-                new double[]{0, layers}, new double[]{headline.retention(), headline.retention()}, TARGET,
-                TARGET_STROKE, SeriesMarkers.NONE);
+        panel.line(percent(headline.retention()) + " retention", new double[]{0, layers},
+                new double[]{headline.retention(), headline.retention()}, TARGET, TARGET_STROKE, SeriesMarkers.NONE);
         LinePanel.writeRow(directory, "ee_pre1", title, List.of(panel), WIDTH, HEIGHT);
         return directory.resolve("ee_pre1.png");
     }

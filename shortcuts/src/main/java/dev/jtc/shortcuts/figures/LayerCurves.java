@@ -87,7 +87,7 @@ public final class LayerCurves {
 
     private static LinePanel precisionPanel(MetricCurves curves, Comparison comparison, int k, String figure) {
         LinePanel panel = new LinePanel("Precision@" + k + comparison.caption(), LAYER_AXIS, "Precision@" + k, curves.layers(),
-                LinePanel.LegendCorner.LOWER_RIGHT).yRange(0, 1).yDecimals("0.0");
+                LinePanel.LegendPlace.LOWER_RIGHT).yRange(0, 1).yDecimals("0.0");
         draw(panel, present(curves, comparison.mappings(), Metric.PRECISION, k, figure));
         return panel;
     }
@@ -102,7 +102,7 @@ public final class LayerCurves {
         }
         String heading = metric == Metric.KL ? name : "Surprisal";
         LinePanel panel = new LinePanel(heading + " by layer" + comparison.caption(),
-                LAYER_AXIS, name + " (nats)", curves.layers(), LinePanel.LegendCorner.UPPER_RIGHT)
+                LAYER_AXIS, name + " (nats)", curves.layers(), LinePanel.LegendPlace.UPPER_RIGHT)
                 // A flat zero curve (the last layer, a perfect shortcut) still needs a visible axis.
                 .yRange(0, top > 0 ? top * 1.05 : 1).yDecimals("0.0");
         draw(panel, drawn);

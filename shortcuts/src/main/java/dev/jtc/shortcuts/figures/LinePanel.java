@@ -37,19 +37,19 @@ final class LinePanel {
     private final XYChart chart;
     private int bands;
 
-    /** Where the legend goes: inside, in the corner the curves leave empty. */
-    enum LegendCorner {
+    /** Where the legend goes: inside, in a corner the curves leave empty, or right of the plot. */
+    enum LegendPlace {
         LOWER_RIGHT(Styler.LegendPosition.InsideSE), UPPER_RIGHT(Styler.LegendPosition.InsideNE),
-        UPPER_LEFT(Styler.LegendPosition.InsideNW);
+        OUTSIDE_RIGHT(Styler.LegendPosition.OutsideE);
 
         private final Styler.LegendPosition position;
 
-        LegendCorner(Styler.LegendPosition position) {
+        LegendPlace(Styler.LegendPosition position) {
             this.position = position;
         }
     }
 
-    LinePanel(String title, String xAxisTitle, String yAxisTitle, int layers, LegendCorner legend) {
+    LinePanel(String title, String xAxisTitle, String yAxisTitle, int layers, LegendPlace legend) {
         chart = new XYChartBuilder().title(title).xAxisTitle(xAxisTitle).yAxisTitle(yAxisTitle).build();
         XYStyler s = chart.getStyler();
         s.setChartBackgroundColor(Color.WHITE);

@@ -66,6 +66,9 @@ public final class MetricCurves {
         }
     }
 
+    /** Relative distance by which a row may sit outside its interval and still count as inside. */
+    private static final double ROUNDING = 1e-9;
+
     private final int layers;
     private final Map<Key, Curve> curves;
 
@@ -144,11 +147,15 @@ public final class MetricCurves {
                     + "or 10 for precision and 0 for surprisal and kl.");
         }
         if (v.layer() < 0) throw new IllegalArgumentException("metric values: " + what + " names a negative layer.");
-        if (!(v.lo() <= v.value() && v.value() <= v.hi()) || !Double.isFinite(v.lo()) || !Double.isFinite(v.hi())) {
+        // A bootstrap over identical values can put a bound an ulp past the mean it was summed differently
+        // from; that is rounding, not an inconsistent row.
+        double slack = ROUNDING * Math.max(1, Math.abs(v.value()));
+        boolean inside = v.lo() - slack <= v.value() && v.value() <= v.hi() + slack && v.lo() <= v.hi();
+        if (!inside || !Double.isFinite(v.value()) || !Double.isFinite(v.lo()) || !Double.isFinite(v.hi())) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "metric values: %s has value %s outside "
                     + "its 95%% interval [%s, %s]; expected finite lo ≤ value ≤ hi.", what, v.value(), v.lo(), v.hi()));
         }
-        if (precision && (v.lo() < 0 || v.hi() > 1)) {
+        if (precision && (v.lo() < -slack || v.hi() > 1 + slack)) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "metric values: %s has interval [%s, %s]; "
                     + "a precision lies within [0, 1].", what, v.lo(), v.hi()));
         }

@@ -20,6 +20,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 /**
  * {@code report.html}: one self-contained page about a run. Figures are embedded as data: URIs and the style
@@ -91,8 +93,6 @@ public final class Report {
         StringBuilder html = new StringBuilder(1 << 16);
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                // An empty icon stops browsers from asking the file system for a favicon.ico that is not there.
-                .append("<link rel=\"icon\" href=\"data:,\">\n")
                 .append("<title>jtc report: ").append(Html.escape(model.id())).append("</title>\n")
                 .append("<style>\n").append(STYLE).append("</style>\n</head>\n<body>\n<main>\n")
                 .append("<h1>Jump to conclusions: ").append(Html.escape(model.id())).append("</h1>\n")
@@ -127,16 +127,18 @@ public final class Report {
                 .append("<table>\n<thead><tr><th></th><th>id</th><th>mat</th><th>saving of mat over id</th>")
                 .append("<th>the paper (").append(paperName).append(", ").append(percent(PAPER_RETENTION))
                 .append(")</th></tr></thead>\n<tbody>\n")
-                .append("<tr><th>early exit (mean layers)</th>").append(layersCell(id, true))
-                .append(layersCell(mat, true)).append("<td class=\"num\">")
+                .append("<tr><th>early exit (mean layers)</th>").append(layersCell(id, RetentionRow::earlyExitLayers))
+                .append(layersCell(mat, RetentionRow::earlyExitLayers)).append("<td class=\"num\">")
                 .append(Html.signedPercent(headline.savingPercentOfLayers())).append("</td><td class=\"num\">")
                 .append(Html.signedPercent(paper)).append("</td></tr>\n")
-                .append("<tr><th>fixed exit (layer)</th>").append(layersCell(id, false))
-                .append(layersCell(mat, false)).append("<td class=\"num\">")
+                .append("<tr><th>fixed exit (layers)</th>").append(layersCell(id, RetentionRow::fixedExitLayers))
+                .append(layersCell(mat, RetentionRow::fixedExitLayers)).append("<td class=\"num\">")
                 .append(Html.signedPercent(fixedSaving(id, mat, model.blocks()))).append("</td><td></td></tr>\n")
-                .append("</tbody>\n</table>\n<p class=\"note\">The paper reports +7.9% for GPT-2 and +5.4% for BERT, ")
-                .append("both at 95% retention. A dash: the target is never reached, or the run has no sweep for ")
-                .append("that mapping.");
+                .append("</tbody>\n</table>\n<p class=\"note\">The paper reports ")
+                .append(Html.signedPercent(PAPER_SAVING.get("gpt2"))).append(" for GPT-2 and ")
+                .append(Html.signedPercent(PAPER_SAVING.get("bert"))).append(" for BERT, both at ")
+                .append(percent(PAPER_RETENTION)).append(" retention. A dash: the target is never reached, or the ")
+                .append("run has no sweep for that mapping.");
         if (headline.retention() != PAPER_RETENTION) {
             html.append(" This run's target is ").append(percent(headline.retention()))
                     .append(", not the paper's, so the savings do not compare directly.");
@@ -144,9 +146,8 @@ public final class Report {
         html.append("</p>\n</section>\n");
     }
 
-    private static String layersCell(RetentionRow row, boolean early) {
-        double layers = row == null ? Double.NaN : early ? row.earlyExitLayers() : row.fixedExitLayers();
-        return "<td class=\"num\">" + Html.number(layers, 2) + "</td>";
+    private static String layersCell(RetentionRow row, ToDoubleFunction<RetentionRow> layers) {
+        return "<td class=\"num\">" + Html.number(row == null ? Double.NaN : layers.applyAsDouble(row), 2) + "</td>";
     }
 
     /** The headline's saving computed for fixed exit, for comparison: {@code 100·(ℓ_id − ℓ_mat)/L}. */
@@ -172,7 +173,7 @@ public final class Report {
 
     /** Precision@1 of id, mat and (when fitted) affine by layer; rows where mat is not above id are marked. */
     private static void precisionTable(StringBuilder html, MetricCurves curves) {
-        List<Mapping> shown = Arrays.stream(new Mapping[]{Mapping.ID, Mapping.MAT, Mapping.AFFINE})
+        List<Mapping> shown = Stream.of(Mapping.ID, Mapping.MAT, Mapping.AFFINE)
                 .filter(m -> curves.has(m, Metric.PRECISION, 1)).toList();
         html.append("<section id=\"precision\">\n<h2>Precision@1 by layer</h2>\n")
                 .append("<p>Each value with its 95% bootstrap interval. Marked rows: mat is not above id.</p>\n")

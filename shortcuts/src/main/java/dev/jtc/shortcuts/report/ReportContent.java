@@ -77,8 +77,8 @@ public record ReportContent(Model model, Map<String, String> settings, Map<Strin
     }
 
     public ReportContent {
-        if (model == null || settings == null || provenance == null || timings == null || sweep == null
-                || headline == null || r2 == null || figures == null) {
+        if (model == null || settings == null || provenance == null || timings == null || metrics == null
+                || sweep == null || headline == null || r2 == null || figures == null) {
             throw new IllegalArgumentException("report: every part of the content must be given (use empty maps or "
                     + "lists for parts a run does not have); one is null.");
         }

@@ -6,9 +6,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The report as a reader sees it: opened from file:// in headless Chromium. */
 class ReportInBrowserTest {
 
-    /** Where the screenshots go, to be looked at by a person: target/ of this module. */
+    /**
+     * Where each report, its figures and a screenshot of it stay after the test, for a person to look at:
+     * target/report-screenshot/ of this module.
+     */
     private static final Path SCREENSHOTS = Path.of(System.getProperty("basedir", "."), "target", "report-screenshot");
 
     private static HeadlessChromium chromium;
@@ -32,13 +38,15 @@ class ReportInBrowserTest {
     }
 
     @Test
-    void aBertReportLoadsCleanlyWithEveryFigureDecoded(@TempDir Path run) throws Exception {
+    void aBertReportLoadsCleanlyWithEveryFigureDecoded() throws Exception {
+        Path run = freshDirectory("bert");
         ReportContent content = SyntheticReport.content("bert-base-uncased", "bert", SyntheticRun.bertLike(12), run);
         assertOpensCleanly(Report.write(run, content), content.figures().size(), "bert");
     }
 
     @Test
-    void aGpt2ReportWithThePartsLoadsCleanlyWithEveryFigureDecoded(@TempDir Path run) throws Exception {
+    void aGpt2ReportWithThePartsLoadsCleanlyWithEveryFigureDecoded() throws Exception {
+        Path run = freshDirectory("gpt2");
         ReportContent content = SyntheticReport.content("gpt2", "gpt2", SyntheticRun.gpt2Like(12), run);
         assertOpensCleanly(Report.write(run, content), content.figures().size(), "gpt2");
     }
@@ -60,11 +68,21 @@ class ReportInBrowserTest {
         assertTrue(check.undecodedImages().getFirst().startsWith("truncated"), check.undecodedImages().toString());
     }
 
+    private static Path freshDirectory(String name) throws IOException {
+        Path dir = SCREENSHOTS.resolve(name);
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.toList()) Files.delete(f);
+            }
+        }
+        return Files.createDirectories(dir);
+    }
+
     private static void assertOpensCleanly(Path report, int figures, String name) throws Exception {
         HeadlessChromium.PageCheck check = chromium.open(report);
         assertEquals(figures, check.images(), "every figure should be an image on the page");
-        assertEquals(java.util.List.of(), check.consoleErrors(), "console errors");
-        assertEquals(java.util.List.of(), check.undecodedImages(), "images that did not decode");
+        assertEquals(List.of(), check.consoleErrors(), "console errors");
+        assertEquals(List.of(), check.undecodedImages(), "images that did not decode");
         Path screenshot = SCREENSHOTS.resolve("report-" + name + ".png");
         chromium.screenshot(screenshot);
         assertTrue(Files.size(screenshot) > 10_000, "the screenshot " + screenshot + " looks empty");
