@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Independent GPT-2 reference for jtc's engine tests, written from the equations of
-GPT-2 (Radford et al. 2019) and the paper's seven points (PAPER.md section 5), not from jtc's Java.
+GPT-2 (Radford et al. 2019) and the paper's seven points (docs/method.md section 5), not from jtc's Java.
 
 It creates a small random GPT-2 checkpoint in exactly Hugging Face's layout (model.safetensors written
 here with numpy, optional `transformer.` prefix, attn.bias / attn.masked_bias buffers, config.json),

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Independent check of a `jtc fit` run directory with numpy, written from the paper's definitions
-(PAPER.md sections 3 and 4), not from jtc's Java.
+(docs/method.md section 3 and 4), not from jtc's Java.
 
 For every map in maps.safetensors (A.i.j, and GPT-2's P.b.a) it solves the same least-squares problem in
 float64 with numpy.linalg.lstsq on the exported training rows (states/train.safetensors; the run must use

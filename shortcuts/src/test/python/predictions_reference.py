@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent check of a `jtc run` on a GPT-2 with numpy, written from the paper's definitions (PAPER.md
+"""Independent check of a `jtc run` on a GPT-2 with numpy, written from the paper's definitions (docs/method.md
 sections 5 and 6), not from jtc's Java.
 
 From the model's own weights (model.safetensors, config.json), the fit's maps (maps.safetensors), the validation

@@ -7,7 +7,7 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * The two most probable tokens of one row of logits and the log of its softmax's normaliser: what the paper's
- * early-exit rule reads ({@code p_top1 − p_top2}, PAPER.md §7) and what the results store for each shortcut.
+ * early-exit rule reads ({@code p_top1 − p_top2}, docs/method.md §7) and what the results store for each shortcut.
  * One class computes it for the simulated exit of the results and for the engine's true exit, so the two decide
  * from the same bits.
  *

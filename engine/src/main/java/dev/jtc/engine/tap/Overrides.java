@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * Sub-module outputs replaced by a linear map of their input, {@code out = P·in} (d×d, no bias), for
- * chosen blocks: the mat_attn, mat_ffn and mat_ln mappings of PAPER.md §5. Which sites can be
+ * chosen blocks: the mat_attn, mat_ffn and mat_ln mappings of docs/method.md §5. Which sites can be
  * replaced, and what their input is, depends on the model (see {@code Model#overrideInputs}).
  * The residual additions around a replaced site stay exact.
  */

@@ -3,7 +3,7 @@ package dev.jtc.engine.tap;
 /**
  * A named point of the forward pass whose rows a {@link Tap} can read.
  *
- * <p>GPT-2 (pre-norm), per block b, the seven points of the paper (PAPER.md §5):
+ * <p>GPT-2 (pre-norm), per block b, the seven points of the paper (docs/method.md §5):
  * {@code BLOCK_IN} (0, the residual stream entering the block), {@code LN1} (1, ln_1 of it),
  * {@code ATTN} (2, attention output after c_proj), {@code RES1} (3, BLOCK_IN + ATTN),
  * {@code LN2} (4, ln_2 of RES1), {@code MLP} (5, MLP output after c_proj),

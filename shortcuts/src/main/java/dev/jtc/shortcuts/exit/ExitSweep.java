@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Early exit simulated on the decoded validation rows (PAPER.md §7): the cost/precision curve a mapping would give
+ * Early exit simulated on the decoded validation rows (docs/method.md §7): the cost/precision curve a mapping would give
  * if the model stopped at the first layer whose shortcut is confident enough, and the fixed-exit curve it is
  * compared with.
  *

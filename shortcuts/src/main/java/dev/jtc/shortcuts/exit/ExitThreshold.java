@@ -3,7 +3,7 @@ package dev.jtc.shortcuts.exit;
 import dev.jtc.shortcuts.mappings.ReferencePredictions;
 
 /**
- * The paper's early-exit rule (PAPER.md §7, after Schuster et al.'s confident adaptive language modeling): after
+ * The paper's early-exit rule (docs/method.md §7, after Schuster et al.'s confident adaptive language modeling): after
  * layer ℓ the shortcut's confidence {@code p_top1 − p_top2} is compared with
  * {@code thr = 0.9·λ + 0.1·exp(−4·t/N)}, and the pass stops when the confidence is strictly above it. t is the
  * token's position for GPT-2 and the constant 3 for BERT; N is the mean over the validation rows of

@@ -5,7 +5,7 @@ import dev.jtc.shortcuts.mappings.Mapping;
 import java.util.List;
 
 /**
- * The paper's headline (PAPER.md §9): at a target retention of the full model's Precision@1, how many layers early
+ * The paper's headline (docs/method.md §8): at a target retention of the full model's Precision@1, how many layers early
  * exit needs with each mapping, and how many mat saves over id. Built by {@link Retention#headline}, whose class
  * comment gives the rule (cheapest point at or above the target, interpolated linearly from the point before).
  *

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * How many layers a curve of exit points needs to keep a target fraction r of the full model's Precision@1, and the
- * paper's headline built from it (PAPER.md §9).
+ * paper's headline built from it (docs/method.md §8).
  *
  * <p>The rule, for a sweep and for a fixed-exit curve alike: sort the points by mean layers, ties by higher
  * precision first, and walk them. The first point with precision ≥ r gives the answer: its mean layers when it is

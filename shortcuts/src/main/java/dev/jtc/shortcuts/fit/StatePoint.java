@@ -4,7 +4,7 @@ import dev.jtc.engine.tap.Site;
 
 /**
  * A hidden state the fit reads at the chosen token: a layer's residual stream, or one of GPT-2's
- * sub-module points inside a block (PAPER.md §5: 0 block input · 1 ln_1 · 2 attn · 3 h+attn · 4 ln_2 ·
+ * sub-module points inside a block (docs/method.md §5: 0 block input · 1 ln_1 · 2 attn · 3 h+attn · 4 ln_2 ·
  * 5 mlp · 6 output). Points 0 and 6 of block b are layers b and b+1, so only points 1..5 exist here as
  * {@link SubModule}s: every state is named once.
  */

@@ -3,7 +3,7 @@ package dev.jtc.shortcuts.mappings;
 import java.util.Locale;
 
 /**
- * How a hidden state at layer ℓ becomes a prediction of the model's output (PAPER.md §5): {@code ID} decodes it as it
+ * How a hidden state at layer ℓ becomes a prediction of the model's output (docs/method.md §5): {@code ID} decodes it as it
  * is (the logit lens), {@code MAT} through {@code A_{L,ℓ}}, {@code AFFINE} through {@code A_{L,ℓ}·h + b_{L,ℓ}} (runs
  * fitted with an intercept), and the three GPT-2 part mappings run blocks ℓ..L−1 with one sub-module replaced by its
  * fitted map.

@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decodes every validation row from every layer through each mapping of PAPER.md §5 and scores it against the full
+ * Decodes every validation row from every layer through each mapping of docs/method.md §5 and scores it against the full
  * model ({@link ReferenceRows}), in chunks of {@link #CHUNK_ROWS} rows so that each head is one GEMM over the chunk:
  * <ul>
  *   <li>{@code id}: the head of layer ℓ's state as it is (the logit lens);</li>
@@ -120,7 +120,7 @@ public final class PredictionDecoder {
         boolean gpt2 = model.config().architecture() == ModelConfig.Architecture.GPT2;
         for (int r = 0; r < n; r++) {
             position[r] = validation.get(r).position();
-            t[r] = gpt2 ? position[r] : 3; // PAPER.md §7: t is the position for GPT-2, the constant 3 for BERT
+            t[r] = gpt2 ? position[r] : 3; // docs/method.md §7: t is the position for GPT-2, the constant 3 for BERT
         }
         Map<Mapping, MappingPredictions> out = new EnumMap<>(Mapping.class);
         for (Mapping m : mappings) out.put(m, empty(m, n));

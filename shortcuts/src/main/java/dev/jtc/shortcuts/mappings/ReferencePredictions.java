@@ -1,7 +1,7 @@
 package dev.jtc.shortcuts.mappings;
 
 /**
- * The full model's answer at each validation row, the reference every shortcut is scored against (PAPER.md §6).
+ * The full model's answer at each validation row, the reference every shortcut is scored against (docs/method.md §6).
  *
  * @param top10    per row the ten most probable token ids, best first (equal logits: lower id first)
  * @param position per row the chosen position in the model's input (the sampled token's index)

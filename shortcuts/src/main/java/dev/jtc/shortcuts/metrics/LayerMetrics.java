@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The paper's per-layer scores of every mapping (PAPER.md §6): Precision@1, @5 and @10, surprisal, and KL (beyond
+ * The paper's per-layer scores of every mapping (docs/method.md §6): Precision@1, @5 and @10, surprisal, and KL (beyond
  * the paper), each the mean over the validation rows with a 95% percentile-bootstrap interval.
  *
  * <p>One {@link Bootstrap} call covers every mapping, layer and metric, so all of them are resampled with the same

@@ -2,7 +2,7 @@ package dev.jtc.shortcuts.metrics;
 
 import java.util.Locale;
 
-/** What is measured per mapping and layer (PAPER.md §6; KL is beyond the paper). */
+/** What is measured per mapping and layer (docs/method.md §6; KL is beyond the paper). */
 public enum Metric {
     /** 1 when the shortcut's top-1 is among the full model's top-k, averaged. */
     PRECISION,

@@ -1,7 +1,7 @@
 package dev.jtc.shortcuts.metrics;
 
 /**
- * Precision@k (PAPER.md §6): a row scores 1 when the shortcut's top-1 token is among the full model's k most
+ * Precision@k (docs/method.md §6): a row scores 1 when the shortcut's top-1 token is among the full model's k most
  * probable tokens. "Among" means among the first k ids of the full model's ranking as stored, whose ties were
  * already broken by lower id: a top-1 tied in logit with the 5th and 6th tokens counts at k = 5 only when it is the
  * one ranked 5th. The ranking is the one place where ties are broken, so every metric agrees with the top-10 stored

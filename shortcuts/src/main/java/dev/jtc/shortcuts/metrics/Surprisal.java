@@ -1,7 +1,7 @@
 package dev.jtc.shortcuts.metrics;
 
 /**
- * Surprisal (PAPER.md §6): how unlikely the full model finds the shortcut's top-1 token, {@code −ln p_full(top-1)}
+ * Surprisal (docs/method.md §6): how unlikely the full model finds the shortcut's top-1 token, {@code −ln p_full(top-1)}
  * in nats, per row. Zero when the shortcut picks a token the full model is certain of.
  */
 public final class Surprisal {

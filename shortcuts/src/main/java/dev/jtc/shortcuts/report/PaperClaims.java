@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.StringJoiner;
 
 /**
- * The paper's qualitative claims (PAPER.md §9) checked against one run. Layer L is left out of every
+ * The paper's qualitative claims (docs/method.md §8) checked against one run. Layer L is left out of every
  * comparison by layer: there all mappings are the full model itself and tie by construction.
  */
 final class PaperClaims {

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  */
 public final class Report {
 
-    /** The paper's early-exit headline (PAPER.md §9): retention target and mat's saving over id in % of L. */
+    /** The paper's early-exit headline (docs/method.md §8): retention target and mat's saving over id in % of L. */
     static final double PAPER_RETENTION = 0.95;
     private static final Map<String, Double> PAPER_SAVING = Map.of("gpt2", 7.9, "bert", 5.4);
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};

@@ -73,7 +73,7 @@ class RunCommandTest {
         assertEquals("mapping,layer,metric,k,value,lo,hi", metrics.getFirst());
         // 5 mappings × (L+1) layers × (3 precisions + surprisal + KL)
         assertEquals(5 * (LAYERS + 1) * 5, metrics.size() - 1);
-        // id's 22 λ and mat's 13 (PAPER.md §7)
+        // id's 22 λ and mat's 13 (docs/method.md §7)
         assertEquals(1 + 22 + 13, Files.readAllLines(run.resolve("early_exit.csv")).size());
     }
 

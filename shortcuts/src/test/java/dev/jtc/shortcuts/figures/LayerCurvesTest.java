@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LayerCurvesTest {
 
-    /** The paper's colours (PAPER.md §8) and ours for affine, written out here rather than read from the code. */
+    /** The paper's colours (docs/method.md §8) and ours for affine, written out here rather than read from the code. */
     static final int ID = 0xD62728, MAT = 0x1F77B4, MAT_ATTN = 0x2CA02C, MAT_FFN = 0xCC00CC, MAT_LN = 0xFF7F0E,
             AFFINE = 0x8C564B;
     /** A band's opacity, 56 of 255 (about 22%). */
