@@ -1,12 +1,9 @@
 package dev.jtc.shortcuts.exit;
 
-import dev.jtc.shortcuts.mappings.Mapping;
+import dev.jtc.shortcuts.metrics.CsvRows;
 import dev.jtc.weights.AtomicFile;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,40 +31,11 @@ public final class EarlyExitCsv {
     }
 
     public static List<ExitPoint> read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read it (" + e.getMessage() + ").", e);
-        }
-        if (lines.isEmpty() || !lines.getFirst().equals(HEADER)) {
-            throw new IllegalArgumentException(file + ": does not start with the header \"" + HEADER + "\".");
-        }
-        List<ExitPoint> points = new ArrayList<>(lines.size() - 1);
-        for (int i = 1; i < lines.size(); i++) {
-            String where = file + " line " + (i + 1);
-            String[] f = lines.get(i).split(",", -1);
-            if (f.length != 4) {
-                throw new IllegalArgumentException(where + ": expected 4 comma-separated fields (" + HEADER + "), found "
-                        + f.length + ".");
-            }
-            Mapping mapping;
-            try {
-                mapping = Mapping.parse(f[0]);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
-            }
-            double lambda = f[1].isEmpty() ? Double.NaN : number(f[1], "lambda", where);
-            points.add(new ExitPoint(mapping, lambda, number(f[2], "mean_layers", where), number(f[3], "precision1", where)));
+        List<ExitPoint> points = new ArrayList<>();
+        for (CsvRows.Row row : CsvRows.read(file, HEADER)) {
+            double lambda = row.field(1).isEmpty() ? Double.NaN : row.number(1, "lambda");
+            points.add(new ExitPoint(row.mapping(0), lambda, row.number(2, "mean_layers"), row.number(3, "precision1")));
         }
         return points;
-    }
-
-    private static double number(String field, String column, String where) {
-        try {
-            return Double.parseDouble(field);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(where + ": " + column + " \"" + field + "\" is not a number.", e);
-        }
     }
 }

@@ -1,12 +1,8 @@
 package dev.jtc.shortcuts.metrics;
 
-import dev.jtc.shortcuts.mappings.Mapping;
 import dev.jtc.weights.AtomicFile;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +15,6 @@ import java.util.List;
 public final class MetricsCsv {
 
     static final String HEADER = "mapping,layer,metric,k,value,lo,hi";
-    private static final int FIELDS = 7;
 
     private MetricsCsv() {
     }
@@ -35,36 +30,16 @@ public final class MetricsCsv {
     }
 
     public static List<MetricValue> read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot read it (" + e.getMessage() + ").", e);
-        }
-        if (lines.isEmpty() || !lines.getFirst().equals(HEADER)) {
-            throw new IllegalArgumentException(file + ": does not start with the header \"" + HEADER + "\".");
-        }
-        List<MetricValue> values = new ArrayList<>(lines.size() - 1);
-        for (int i = 1; i < lines.size(); i++) {
-            String where = file + " line " + (i + 1);
-            String[] f = lines.get(i).split(",", -1);
-            if (f.length != FIELDS) {
-                throw new IllegalArgumentException(where + ": expected " + FIELDS + " comma-separated fields (" + HEADER
-                        + "), found " + f.length + ".");
+        List<MetricValue> values = new ArrayList<>();
+        for (CsvRows.Row row : CsvRows.read(file, HEADER)) {
+            String where = row.where();
+            Metric metric = metric(row.field(2), where);
+            int k = metric == Metric.PRECISION ? k(row.field(3), where) : 0;
+            if (metric != Metric.PRECISION && !row.field(3).isEmpty()) {
+                throw new IllegalArgumentException(where + ": " + metric.key() + " has no k, but the k field is \"" + row.field(3) + "\".");
             }
-            Mapping mapping;
-            try {
-                mapping = Mapping.parse(f[0]);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
-            }
-            Metric metric = metric(f[2], where);
-            int k = metric == Metric.PRECISION ? k(f[3], where) : 0;
-            if (metric != Metric.PRECISION && !f[3].isEmpty()) {
-                throw new IllegalArgumentException(where + ": " + metric.key() + " has no k, but the k field is \"" + f[3] + "\".");
-            }
-            values.add(new MetricValue(mapping, layer(f[1], where), metric, k, number(f[4], "value", where),
-                    number(f[5], "lo", where), number(f[6], "hi", where)));
+            values.add(new MetricValue(row.mapping(0), layer(row.field(1), where), metric, k, row.number(4, "value"),
+                    row.number(5, "lo"), row.number(6, "hi")));
         }
         return values;
     }
@@ -93,13 +68,5 @@ public final class MetricsCsv {
             // falls through to the message below
         }
         throw new IllegalArgumentException(where + ": layer must be a whole number from 0, got \"" + field + "\".");
-    }
-
-    private static double number(String field, String column, String where) {
-        try {
-            return Double.parseDouble(field);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(where + ": " + column + " \"" + field + "\" is not a number.", e);
-        }
     }
 }
