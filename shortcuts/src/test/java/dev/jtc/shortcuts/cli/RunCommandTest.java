@@ -6,6 +6,7 @@ import dev.jtc.shortcuts.mappings.Mapping;
 import dev.jtc.shortcuts.mappings.MappingPredictions;
 import dev.jtc.shortcuts.mappings.PredictionsFile;
 import dev.jtc.shortcuts.mappings.ValidationPredictions;
+import dev.jtc.shortcuts.report.HeadlessChromium;
 import dev.jtc.weights.testing.Numpy;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,21 @@ class RunCommandTest {
         assertEquals(decoded, Files.getLastModifiedTime(run.resolve("predictions.safetensors")));
         assertArrayEquals(metrics, Files.readAllBytes(run.resolve("metrics.csv")));
         assertArrayEquals(sweep, Files.readAllBytes(run.resolve("early_exit.csv")));
+    }
+
+    @Test
+    void theReportOpensInChromiumWithEveryFigureDecoded(@TempDir Path profile) throws IOException {
+        try (HeadlessChromium chromium = HeadlessChromium.start(profile)) {
+            HeadlessChromium.PageCheck check = chromium.open(run.resolve("report.html"));
+            // r2_scores, pre, surp, kl, parts_pre1/5/10, parts_surp, ee_pre1
+            assertEquals(9, check.images(), check.toString());
+            assertEquals(List.of(), check.consoleErrors());
+            assertEquals(List.of(), check.undecodedImages());
+            Path screenshot = Path.of(System.getProperty("basedir", "."), "target", "report-screenshot", "report-tiny-gpt2-run.png");
+            Files.createDirectories(screenshot.getParent());
+            chromium.screenshot(screenshot);
+            assertTrue(Files.size(screenshot) > 10_000, screenshot.toString());
+        }
     }
 
     @Test

@@ -23,13 +23,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * reader's browser would complain about (console errors, images that did not decode) and takes a screenshot
  * of the whole page. Where Chromium is not installed the test aborts, saying what to install.
  */
-final class HeadlessChromium implements AutoCloseable {
+public final class HeadlessChromium implements AutoCloseable {
 
     static final Path BROWSER = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
     /** What loading a page showed: SEVERE console messages, and the images that are not complete and decoded. */
-    record PageCheck(List<String> consoleErrors, List<String> undecodedImages, int images) {
+    public record PageCheck(List<String> consoleErrors, List<String> undecodedImages, int images) {
     }
 
     /** Waits for every image to finish decoding (or fail), then lists each one's name, completeness and width. */
@@ -47,7 +47,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Starts the browser with a fresh profile in {@code profile}, or aborts the test when it is not installed. */
-    static HeadlessChromium start(Path profile) {
+    public static HeadlessChromium start(Path profile) {
         assumeTrue(Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER), "Chromium is not installed ("
                 + BROWSER + " and " + DRIVER + " are needed to open the report in a browser); install Debian's "
                 + "packages with `apt-get install chromium chromium-driver`, as .ci/run does.");
@@ -67,7 +67,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Opens {@code page} from file:// and waits until it has loaded and its images have decoded. */
-    PageCheck open(Path page) {
+    public PageCheck open(Path page) {
         driver.manage().logs().get(LogType.BROWSER); // drops whatever an earlier page logged
         driver.get(page.toAbsolutePath().toUri().toString());
         List<String> undecoded = new ArrayList<>();
@@ -87,7 +87,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** The whole page, not just the window, as a PNG: DevTools captures beyond the viewport. */
-    void screenshot(Path png) throws IOException {
+    public void screenshot(Path png) throws IOException {
         Map<String, Object> layout = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
         Map<?, ?> size = (Map<?, ?>) layout.get("cssContentSize");
         Map<String, Object> clip = Map.of("x", 0, "y", 0, "width", size.get("width"), "height", size.get("height"),
