@@ -74,6 +74,11 @@ final class VectorKernels implements Kernels {
         return pool.size();
     }
 
+    /** The prefix of this team's worker thread names. */
+    String teamName() {
+        return pool.name();
+    }
+
     /** Ends the team's threads, except for the process-wide {@link #instance()}, which other models share. */
     @Override
     public void close() {

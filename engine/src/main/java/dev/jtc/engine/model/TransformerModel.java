@@ -163,6 +163,11 @@ abstract sealed class TransformerModel implements Model permits Gpt2, Bert {
         return workspaces.get();
     }
 
+    /** How many threads' workspaces hold memory the model would free on close (tests watch dead threads leave). */
+    final int workspaceCount() {
+        return workspaceMemory.size();
+    }
+
     /** Rejects what the model cannot run, with one sentence naming the sequence and the limit. */
     final void validate(Batch batch, Hooks hooks) {
         for (int s = 0; s < batch.size(); s++) {
