@@ -55,7 +55,10 @@ final class Workspace {
         CALLER_TRANSFORM
     }
 
-    /** Enough for every buffer of a pass of hundreds of tokens through a small model, not for its vocabulary logits. */
+    /**
+     * 16 MiB: every buffer of a gpt2 (d = 768) pass of about 450 tokens (12·d floats a token), or of a 32-sequence
+     * batch's last-token logits; not a long pass's logits of every row (512 × 50257 floats, 103 MB).
+     */
     static final long RETAINED_BYTES = 16L << 20;
 
     private static final Buffer[] BUFFERS = Buffer.values();

@@ -162,11 +162,14 @@ class ModelLifecycleTest {
 
     @Test
     void closeFromInsideACallOfTheSameThreadIsRefused() {
-        try (Gpt2 m = Gpt2.load(small, SMALL)) {
+        Gpt2 m = Gpt2.load(small, SMALL);
+        try {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.forward(Batch.of(A),
                     Hooks.taps(TapRequest.at(Site.EMBED, RowSelection.all(), (site, block, seq, first, rows, width, view) -> m.close()))));
             assertTrue(e.getMessage().startsWith("close() was called from inside a call of this model"), e.getMessage());
             assertEquals(SMALL.vocabSize(), lastLogits(m, Batch.of(A)).length, "the model stays open");
+        } finally {
+            m.close();
         }
     }
 
