@@ -2,6 +2,7 @@ package dev.jtc.engine.kernels;
 
 import dev.jtc.weights.ModelConfig.Activation;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -20,18 +21,25 @@ import java.lang.foreign.MemorySegment;
  * <p>The vector matmul and attention spread work over a team of threads; they can only do that on
  * segments other threads may access (global, automatic or shared arenas, heap segments). Segments of
  * a confined arena are computed on the calling thread alone: correct, but on one core.
+ *
+ * <p>Ownership: whoever calls {@link #vector(int)} owns that team and closes it, after every model built on it
+ * is closed; a model never closes its kernels, because several models may share them. The shared
+ * {@link #vector()} and {@link #scalar()} belong to the process: their {@link #close} does nothing.
  */
-public interface Kernels {
+public interface Kernels extends AutoCloseable {
 
-    /** The shared vector kernels: one team of {@code -Djtc.threads} threads (default: one per physical core). */
+    /**
+     * The shared vector kernels: one team of {@code -Djtc.threads} threads (default: one per physical core),
+     * daemon threads that serve every model of the process for its whole life; {@link #close} leaves them running.
+     */
     static Kernels vector() {
         return VectorKernels.instance();
     }
 
     /**
      * Vector kernels with their own team of {@code threads} matmul/attention threads (the caller
-     * counts as one). Each call starts {@code threads − 1} daemon threads that live as long as the
-     * process: for benchmarks and tests; an application wants {@link #vector()}.
+     * counts as one): {@code threads − 1} daemon threads that run until {@link #close}. For benchmarks,
+     * tests and services that size teams themselves; most callers want {@link #vector()}.
      */
     static Kernels vector(int threads) {
         return new VectorKernels(threads);
@@ -47,9 +55,15 @@ public interface Kernels {
     /**
      * Prepares a weight matrix once, at load, in whatever layout this implementation's matmul
      * is fastest with. {@code w} holds k·n floats ({@code k} = input size, {@code n} = output size).
-     * The result owns its memory (or views {@code w}) for as long as the model lives.
+     * A copy lives in {@code arena} and dies with it, so its owner decides when the memory goes back;
+     * an implementation may instead view {@code w} (the scalar kernels do), which then must outlive the result.
      */
-    PackedWeights pack(MemorySegment w, int k, int n, WeightLayout layout);
+    PackedWeights pack(MemorySegment w, int k, int n, WeightLayout layout, Arena arena);
+
+    /** {@link #pack(MemorySegment, int, int, WeightLayout, Arena)} into an automatic arena: freed by the GC. */
+    default PackedWeights pack(MemorySegment w, int k, int n, WeightLayout layout) {
+        return pack(w, k, n, layout, Arena.ofAuto());
+    }
 
     /**
      * {@code c[m, n] = a[m, k] · W (+ bias)}, where {@code a} starts at element {@code aOff} with
@@ -110,4 +124,13 @@ public interface Kernels {
 
     /** Scratch floats {@link #attention} needs for {@code tq} queries over {@code tk} keys of {@code headSize}. */
     long attentionScratchFloats(int tq, int tk, int headSize);
+
+    /**
+     * Ends this instance's own threads and returns once they have terminated; every later call throws
+     * {@link IllegalStateException}. Does nothing for kernels without threads of their own and for the shared
+     * {@link #vector()}. Weights packed earlier stay with their arenas.
+     */
+    @Override
+    default void close() {
+    }
 }

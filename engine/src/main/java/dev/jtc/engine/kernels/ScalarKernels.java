@@ -2,13 +2,14 @@ package dev.jtc.engine.kernels;
 
 import dev.jtc.weights.ModelConfig.Activation;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
  * The reference twin of {@link VectorKernels}: plain loops, one element at a time, sums in
  * double. Slow on purpose and obviously correct, so tests can hold the fast kernels to it.
- * Packing keeps a view of the caller's weights (no copy).
+ * Packing keeps a view of the caller's weights (no copy, nothing in the arena).
  */
 final class ScalarKernels implements Kernels {
 
@@ -33,7 +34,7 @@ final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public PackedWeights pack(MemorySegment w, int k, int n, WeightLayout layout) {
+    public PackedWeights pack(MemorySegment w, int k, int n, WeightLayout layout, Arena arena) {
         KernelChecks.weights(w, k, n, layout);
         return new ScalarPacked(w, k, n, layout);
     }

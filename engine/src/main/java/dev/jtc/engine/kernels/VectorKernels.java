@@ -7,6 +7,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -73,14 +74,27 @@ final class VectorKernels implements Kernels {
         return pool.size();
     }
 
+    /** The prefix of this team's worker thread names. */
+    String teamName() {
+        return pool.name();
+    }
+
+    /** Ends the team's threads, except for the process-wide {@link #instance()}, which other models share. */
     @Override
-    public PackedWeights pack(MemorySegment w, int k, int n, WeightLayout layout) {
-        return VectorPacked.of(w, k, n, layout);
+    public void close() {
+        if (this != shared) pool.close();
+    }
+
+    @Override
+    public PackedWeights pack(MemorySegment w, int k, int n, WeightLayout layout, Arena arena) {
+        pool.requireOpen();
+        return VectorPacked.of(w, k, n, layout, arena);
     }
 
     @Override
     public void matmul(MemorySegment a, long aOff, int lda, int m, PackedWeights w, MemorySegment bias,
                        MemorySegment c, long cOff, int ldc) {
+        pool.requireOpen();
         if (!(w instanceof VectorPacked vp)) {
             throw new IllegalArgumentException("matmul: the weights were packed by another Kernels implementation ("
                     + w.getClass().getSimpleName() + "); pack them with the vector kernels.");
@@ -91,6 +105,7 @@ final class VectorKernels implements Kernels {
     @Override
     public void layerNorm(MemorySegment x, long xOff, MemorySegment out, long outOff, int rows, int d,
                           MemorySegment gamma, MemorySegment beta, float eps) {
+        pool.requireOpen();
         KernelChecks.layerNorm(x, xOff, out, outOff, rows, d, gamma, beta);
         for (int r = 0; r < rows; r++) {
             long xb = (xOff + (long) r * d) * Float.BYTES, ob = (outOff + (long) r * d) * Float.BYTES;
@@ -171,6 +186,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void gelu(MemorySegment x, long off, long n, Activation form) {
+        pool.requireOpen();
         KernelChecks.range(x, off, n, "gelu");
         if (form == null) throw new IllegalArgumentException("gelu: the form must be GELU_ERF or GELU_TANH, got null.");
         if (form == Activation.GELU_TANH) geluTanh(x, off * Float.BYTES, n);
@@ -264,6 +280,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void add(MemorySegment dst, long dstOff, MemorySegment src, long srcOff, long n) {
+        pool.requireOpen();
         KernelChecks.range(dst, dstOff, n, "add destination");
         KernelChecks.range(src, srcOff, n, "add source");
         long body = n - n % L, i = 0;
@@ -282,12 +299,14 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void softmax(MemorySegment x, long off, int n) {
+        pool.requireOpen();
         KernelChecks.range(x, off, n, "softmax");
         softmaxInPlace(x, off * Float.BYTES, n);
     }
 
     @Override
     public double logSumExp(MemorySegment x, long off, int n) {
+        pool.requireOpen();
         KernelChecks.range(x, off, n, "logSumExp");
         if (n < 1) throw new IllegalArgumentException("logSumExp needs at least one value, got n = " + n + ".");
         long base = off * Float.BYTES;
@@ -322,6 +341,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public double dot(MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
+        pool.requireOpen();
         KernelChecks.range(a, aOff, n, "dot");
         KernelChecks.range(b, bOff, n, "dot");
         long aBase = aOff * Float.BYTES, bBase = bOff * Float.BYTES;
@@ -388,6 +408,7 @@ final class VectorKernels implements Kernels {
                           MemorySegment v, long vOff, int ldv, int tq, int tk, int heads, int headSize,
                           float scale, boolean causal, int validKeys,
                           MemorySegment out, long oOff, int ldo, MemorySegment scratch) {
+        pool.requireOpen();
         KernelChecks.attention(q, qOff, ldq, k, kOff, ldk, v, vOff, ldv, tq, tk, heads, headSize, validKeys,
                 out, oOff, ldo, scratch, 0);
         attention.attention(q, qOff, ldq, k, kOff, ldk, v, vOff, ldv, tq, tk, heads, headSize, scale, causal,

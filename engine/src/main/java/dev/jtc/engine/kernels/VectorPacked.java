@@ -9,9 +9,9 @@ import java.lang.foreign.ValueLayout;
 /**
  * Weights re-laid once, at load, for {@link VectorMatmul}: column panels {@link VectorMatmul#NR}
  * wide, each stored k-major ({@code panel p, input kk} starts at {@code (p·k + kk)·NR}), the last
- * panel zero-padded. Off-heap, in an automatic arena: loads measured as fast as from heap arrays,
- * there is no 2³¹-element limit, and a gpt2-xl's 6 GB of packed weights do not weigh on the Java heap
- * or the GC. The memory is freed when the model drops its last reference.
+ * panel zero-padded. Off-heap, in the arena of whoever packs them (a model's own shared arena): loads measured
+ * as fast as from heap arrays, there is no 2³¹-element limit, a gpt2-xl's 6 GB of packed weights do not weigh on
+ * the Java heap or the GC, and closing the model gives them back at once.
  */
 final class VectorPacked implements PackedWeights {
 
@@ -29,11 +29,11 @@ final class VectorPacked implements PackedWeights {
         this.panelCount = panelCount;
     }
 
-    static VectorPacked of(MemorySegment w, int k, int n, WeightLayout layout) {
+    static VectorPacked of(MemorySegment w, int k, int n, WeightLayout layout, Arena arena) {
         KernelChecks.weights(w, k, n, layout);
         int nr = VectorMatmul.NR;
         int panelCount = (n + nr - 1) / nr;
-        MemorySegment panels = Arena.ofAuto().allocate((long) panelCount * k * nr * Float.BYTES, 64);
+        MemorySegment panels = arena.allocate((long) panelCount * k * nr * Float.BYTES, 64);
         float[] panel = new float[k * nr]; // one panel at a time on the heap, then one bulk copy
         for (int p = 0; p < panelCount; p++) {
             int col0 = p * nr, cols = Math.min(nr, n - col0);

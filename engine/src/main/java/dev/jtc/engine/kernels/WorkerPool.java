@@ -19,6 +19,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>One job at a time: a second caller that finds the team busy gets {@code false} from
  * {@link #tryAcquire} and does its work alone, on its own thread, rather than waiting.
+ *
+ * <p>{@link #close} ends the workers. It takes the team first, so it waits for a job in flight rather than
+ * stranding its caller on shares no worker will run; the team's name ({@code jtc-kernel-<team>-<member>}) is
+ * unique in the process, so a test or a thread dump can tell whose workers are still alive.
  */
 final class WorkerPool {
 
@@ -32,8 +36,10 @@ final class WorkerPool {
     }
 
     private static final long SPIN_NANOS = 200_000;
+    private static final AtomicInteger TEAMS = new AtomicInteger();
 
     private final int size;
+    private final String name;
     private final Thread[] threads;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicInteger pending = new AtomicInteger();
@@ -43,16 +49,18 @@ final class WorkerPool {
     private volatile Job job;
     private volatile long generation;
     private volatile Throwable failure;
+    private volatile boolean closed;
 
     WorkerPool(int size) {
         if (size < 1) throw new IllegalArgumentException("the kernel thread count must be at least 1, got " + size + ".");
         this.size = size;
+        this.name = "jtc-kernel-" + TEAMS.incrementAndGet();
         this.threads = new Thread[size - 1];
         this.claims = new AtomicLongArray(size);
         this.sleeping = new AtomicIntegerArray(Math.max(1, size - 1));
         for (int i = 1; i < size; i++) {
             int member = i;
-            Thread t = new Thread(() -> loop(member), "jtc-kernel-" + i);
+            Thread t = new Thread(() -> loop(member), name + "-" + i);
             t.setDaemon(true);
             threads[i - 1] = t;
             t.start();
@@ -63,6 +71,16 @@ final class WorkerPool {
         return size;
     }
 
+    /** The prefix of every worker's thread name. */
+    String name() {
+        return name;
+    }
+
+    /** Throws the closed team's one sentence; a cheap volatile read for every kernel call. */
+    void requireOpen() {
+        if (closed) throw new IllegalStateException("these kernels are closed (their threads " + name + "-* have ended).");
+    }
+
     /**
      * Whether the workers may touch {@code s}: a segment of a confined arena belongs to its owner thread
      * alone, so work on it stays on the caller (correct, but on one core).
@@ -71,9 +89,18 @@ final class WorkerPool {
         return s == null || threads.length == 0 || s.isAccessibleBy(threads[0]);
     }
 
-    /** Claims the team for one job; false when another thread holds it (that caller then works alone). */
+    /**
+     * Claims the team for one job; false when another thread holds it (that caller then works alone).
+     *
+     * @throws IllegalStateException when the team was closed since the caller's last check: its workers are gone
+     */
     boolean tryAcquire() {
-        return lock.tryLock();
+        if (!lock.tryLock()) return false;
+        if (closed) {
+            lock.unlock();
+            requireOpen();
+        }
+        return true;
     }
 
     void release() {
@@ -128,6 +155,27 @@ final class WorkerPool {
         return last < g && claims.compareAndSet(share, last, g);
     }
 
+    /**
+     * Ends the workers and returns once they have terminated; later jobs are refused. Idempotent. Must not be
+     * called from inside a job (the caller holds the team until the job ends).
+     */
+    void close() {
+        lock.lock();
+        try {
+            if (closed) return;
+            closed = true;
+            // Unconditionally: a worker between its last check and park() keeps the permit and returns at once.
+            for (Thread t : threads) LockSupport.unpark(t);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            for (Thread t : threads) t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the workers still end on their own; only the wait is cut short
+        }
+    }
+
     private void awaitWorkers() {
         long start = System.nanoTime();
         while (pending.get() != 0) {
@@ -143,6 +191,7 @@ final class WorkerPool {
             long start = System.nanoTime();
             int spins = 0;
             while (generation == seen) {
+                if (closed) return;
                 if ((++spins & 63) != 0 || System.nanoTime() - start < SPIN_NANOS) {
                     Thread.onSpinWait();
                     continue;

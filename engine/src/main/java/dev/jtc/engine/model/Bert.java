@@ -14,6 +14,9 @@ import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.jtc.engine.model.Workspace.Buffer.ATTN_OUT;
+import static dev.jtc.engine.model.Workspace.Buffer.MLP_OUT;
+
 /**
  * BERT (post-norm) with its masked-language-model head, from Hugging Face safetensors or Google's
  * TensorFlow checkpoint (see {@link BertNames}).
@@ -94,7 +97,7 @@ public final class Bert extends TransformerModel {
             transformBias = r.owned(r.first(names.headLinear("transform.dense", false)), d);
             headGamma = r.owned(r.first(names.headNorm(true)), d);
             headBeta = r.owned(r.first(names.headNorm(false)), d);
-            decoder = kernels.pack(wordEmb, d, v, WeightLayout.OUT_IN);
+            decoder = kernels.pack(wordEmb, d, v, WeightLayout.OUT_IN, arena);
             decoderBias = r.owned(r.first(names.decoderBias()), v);
         } else {
             transform = null;
@@ -124,7 +127,7 @@ public final class Bert extends TransformerModel {
                 }
             }
         }
-        return kernels.pack(fused, d, 3 * d, layout);
+        return kernels.pack(fused, d, 3 * d, layout, arena);
     }
 
     /**
@@ -187,9 +190,9 @@ public final class Bert extends TransformerModel {
 
     /** The MLM transform: dense → GELU → LayerNorm. */
     @Override
-    void finalNorm(MemorySegment hidden, long hiddenOff, int rows, MemorySegment out, long outOff, Workspace ws, int tmpSlot) {
+    void finalNorm(MemorySegment hidden, long hiddenOff, int rows, MemorySegment out, long outOff, Workspace ws, Workspace.Buffer scratch) {
         if (!hasMlmHead()) throw noHead();
-        MemorySegment t = ws.floats(tmpSlot, (long) rows * d);
+        MemorySegment t = ws.floats(scratch, (long) rows * d);
         kernels.matmul(hidden, hiddenOff, d, rows, transform, transformBias, t, 0, d);
         kernels.gelu(t, 0, (long) rows * d, config.activation());
         kernels.layerNorm(t, 0, out, outOff, rows, d, headGamma, headBeta, eps);
@@ -197,7 +200,7 @@ public final class Bert extends TransformerModel {
 
     /** The tied decoder plus its bias, for vectors already through the MLM transform. */
     @Override
-    public void logitsFromFinalNorm(MemorySegment normed, long normedOff, int rows, MemorySegment out, long outOff) {
+    void headLogits(MemorySegment normed, long normedOff, int rows, MemorySegment out, long outOff) {
         if (!hasMlmHead()) throw noHead();
         kernels.matmul(normed, normedOff, d, rows, decoder, decoderBias, out, outOff, config.vocabSize());
     }

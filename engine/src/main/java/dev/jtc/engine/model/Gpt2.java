@@ -14,6 +14,10 @@ import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.jtc.engine.model.Workspace.Buffer.ATTN_OUT;
+import static dev.jtc.engine.model.Workspace.Buffer.LN;
+import static dev.jtc.engine.model.Workspace.Buffer.MLP_OUT;
+
 /**
  * GPT-2 (pre-norm) as laid out by Hugging Face: {@code wte, wpe, h.{i}.ln_1, h.{i}.attn.c_attn, h.{i}.attn.c_proj,
  * h.{i}.ln_2, h.{i}.mlp.c_fc, h.{i}.mlp.c_proj, ln_f}, with or without a {@code transformer.} prefix. Conv1D
@@ -65,7 +69,7 @@ public final class Gpt2 extends TransformerModel {
         lnfGamma = r.owned(p + "ln_f.weight", d);
         lnfBeta = r.owned(p + "ln_f.bias", d);
         // Tied head: wte is [vocab, d], i.e. a d → vocab map stored [out, in].
-        lmHead = kernels.pack(wte, d, v, WeightLayout.OUT_IN);
+        lmHead = kernels.pack(wte, d, v, WeightLayout.OUT_IN, arena);
     }
 
     /**
@@ -118,13 +122,13 @@ public final class Gpt2 extends TransformerModel {
 
     /** ln_f. */
     @Override
-    void finalNorm(MemorySegment hidden, long hiddenOff, int rows, MemorySegment out, long outOff, Workspace ws, int tmpSlot) {
+    void finalNorm(MemorySegment hidden, long hiddenOff, int rows, MemorySegment out, long outOff, Workspace ws, Workspace.Buffer scratch) {
         kernels.layerNorm(hidden, hiddenOff, out, outOff, rows, d, lnfGamma, lnfBeta, eps);
     }
 
     /** {@code wte · h}: GPT-2's tied LM head without bias, for vectors already through ln_f. */
     @Override
-    public void logitsFromFinalNorm(MemorySegment normed, long normedOff, int rows, MemorySegment out, long outOff) {
+    void headLogits(MemorySegment normed, long normedOff, int rows, MemorySegment out, long outOff) {
         kernels.matmul(normed, normedOff, d, rows, lmHead, null, out, outOff, config.vocabSize());
     }
 

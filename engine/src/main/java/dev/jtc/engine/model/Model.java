@@ -17,7 +17,8 @@ import java.util.Set;
  * (overrides) and stop (exit policy) its computation. Implementations: {@link Gpt2}, {@link Bert}.
  *
  * <p>Thread safety: the weights are shared and read-only; each calling thread gets its own
- * workspace, so several threads may run forward passes at once.
+ * workspace, so several threads may run forward passes at once. {@link #close} may come from any
+ * thread at any time: it waits for the calls in flight, and later calls are refused.
  */
 public interface Model extends AutoCloseable {
 
@@ -98,7 +99,14 @@ public interface Model extends AutoCloseable {
         }
     }
 
-    /** Releases the model's own memory (packed weights); the tensor source stays with its owner. */
+    /**
+     * Frees the model's own memory, packed weights and every thread's workspace, at once: it first waits for
+     * the calls in flight on other threads, and every later forward, finalNorm, logits or logitsFromFinalNorm
+     * throws {@link IllegalStateException} ("this model is closed"). Idempotent. The tensor source and the kernels
+     * stay with their owners, who close them after the model (several models may share them).
+     *
+     * @throws IllegalStateException when called from a tap or exit policy of a call of this model on the same thread
+     */
     @Override
     void close();
 }

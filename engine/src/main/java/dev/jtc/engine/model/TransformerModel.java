@@ -18,18 +18,31 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+
+import static dev.jtc.engine.model.Workspace.Buffer.ATTENTION_SCRATCH;
+import static dev.jtc.engine.model.Workspace.Buffer.CALLER_NORMED;
+import static dev.jtc.engine.model.Workspace.Buffer.CALLER_TRANSFORM;
+import static dev.jtc.engine.model.Workspace.Buffer.HEADS;
+import static dev.jtc.engine.model.Workspace.Buffer.HEAD_IN;
+import static dev.jtc.engine.model.Workspace.Buffer.HEAD_LOGITS;
+import static dev.jtc.engine.model.Workspace.Buffer.HEAD_NORMED;
+import static dev.jtc.engine.model.Workspace.Buffer.HEAD_TRANSFORM;
+import static dev.jtc.engine.model.Workspace.Buffer.MLP_INNER;
+import static dev.jtc.engine.model.Workspace.Buffer.QKV;
+import static dev.jtc.engine.model.Workspace.Buffer.RESIDUAL;
 
 /**
  * What GPT-2 and BERT share: validation, workspaces, the forward pass's frame (embeddings, blocks, early exit,
- * head), the sublayers with their overrides, tap delivery and the head taps.
+ * head), the sublayers with their overrides, tap delivery and the head taps, and the model's lifetime.
+ *
+ * <p>Lifetime: the packed weights, biases and norms live in the model's shared arena and every thread's workspace
+ * in arenas of its own; {@link #close} frees them all at once. Every public call that reads them (forward,
+ * finalNorm, logits, logitsFromFinalNorm) passes the {@link CallGate}, so close() waits for calls in flight and
+ * later calls get an {@link IllegalStateException}.
  */
 abstract sealed class TransformerModel implements Model permits Gpt2, Bert {
-
-    // Workspace slots; each model uses the ones it needs.
-    static final int X = 0, LN = 1, QKV = 2, ATT = 3, ATTN_OUT = 4, FC = 5, MLP_OUT = 6, SCRATCH = 7,
-            HEAD_IN = 8, HEAD_NORM = 9, HEAD_LOGITS = 10, HEAD_TMP = 11, PUBLIC_NORM = 12, PUBLIC_TMP = 13;
-    private static final int SLOTS = 14;
 
     final ModelConfig config;
     final Kernels kernels;
@@ -39,7 +52,11 @@ abstract sealed class TransformerModel implements Model permits Gpt2, Bert {
     final float eps;
     private final Set<Site> sites;
     private final Map<Site, Site> overrideInputs;
-    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(() -> new Workspace(SLOTS));
+    private final CallGate calls = new CallGate();
+    /** The memory of every live thread's workspace, for close(); a workspace whose thread died leaves on its own. */
+    private final Set<Workspace.Memory> workspaceMemory = ConcurrentHashMap.newKeySet();
+    private final ThreadLocal<Workspace> workspaces =
+            ThreadLocal.withInitial(() -> new Workspace(workspaceMemory, Workspace.RETAINED_BYTES));
 
     TransformerModel(ModelConfig config, Kernels kernels, Arena arena, Set<Site> sites, Map<Site, Site> overrideInputs) {
         this.config = config;
@@ -105,13 +122,50 @@ abstract sealed class TransformerModel implements Model permits Gpt2, Bert {
         return kernels;
     }
 
+    /**
+     * Waits for the calls in flight on other threads, then frees the packed weights and every thread's workspace;
+     * later calls get an IllegalStateException. Idempotent; a second close() returns once the first has finished.
+     *
+     * @throws IllegalStateException when called from inside a call of this model on the same thread (a tap or an
+     *                               exit policy), which would otherwise wait for itself
+     */
     @Override
-    public void close() {
+    public final synchronized void close() {
+        if (calls.isClosed()) return;
+        if (workspaces.get().busy()) {
+            throw new IllegalStateException("close() was called from inside a call of this model on the same thread "
+                    + "(a tap or an exit policy); close the model after that call returns.");
+        }
+        calls.closeAndDrain();
+        for (Workspace.Memory m : workspaceMemory) m.run();
+        workspaces.remove();
         arena.close();
     }
 
+    /** This thread's workspace, counted into a call: every public entry point pairs it with {@link #leave}. */
+    final Workspace enter() {
+        calls.enter();
+        Workspace ws = workspaces.get();
+        ws.enter();
+        return ws;
+    }
+
+    final void leave(Workspace ws) {
+        try {
+            ws.leave();
+        } finally {
+            calls.leave();
+        }
+    }
+
+    /** This thread's workspace, outside any call (tests read its bookkeeping). */
     final Workspace workspace() {
         return workspaces.get();
+    }
+
+    /** How many threads' workspaces hold memory the model would free on close (tests watch dead threads leave). */
+    final int workspaceCount() {
+        return workspaceMemory.size();
     }
 
     /** Rejects what the model cannot run, with one sentence naming the sequence and the limit. */
@@ -165,11 +219,23 @@ abstract sealed class TransformerModel implements Model permits Gpt2, Bert {
      */
     @Override
     public final int forward(Batch batch, Hooks hooks) {
+        Workspace ws = enter();
+        try {
+            return pass(batch, hooks, ws);
+        } finally {
+            leave(ws);
+        }
+    }
+
+    /**
+     * The pass itself. The exit policy is asked after blocks 0..L−2, with layer 1..L−1; never after the last
+     * block, where nothing is left to skip, and not at all when it is {@link ExitPolicy#NEVER}.
+     */
+    private int pass(Batch batch, Hooks hooks, Workspace ws) {
         validate(batch, hooks);
         requireHeadFor(hooks);
-        Workspace ws = workspace();
         int n = batch.rows();
-        MemorySegment x = ws.floats(X, (long) n * d);
+        MemorySegment x = ws.floats(RESIDUAL, (long) n * d);
         embed(batch, x);
         deliver(hooks.at(Site.EMBED, 0), Site.EMBED, 0, batch, x, d);
 
@@ -218,7 +284,7 @@ abstract sealed class TransformerModel implements Model permits Gpt2, Bert {
         PackedWeights p = hooks.overrides().get(Site.ATTN, b);
         if (p == null) {
             MemorySegment qkv = ws.floats(QKV, (long) n * 3 * d);
-            MemorySegment att = ws.floats(ATT, (long) n * d);
+            MemorySegment att = ws.floats(HEADS, (long) n * d);
             kernels.matmul(in, 0, d, n, qkvWeight, qkvBias, qkv, 0, 3 * d);
             attention(batch, qkv, att, causal, ws);
             kernels.matmul(att, 0, d, n, outWeight, outBias, out, 0, d);
@@ -235,7 +301,7 @@ abstract sealed class TransformerModel implements Model permits Gpt2, Bert {
         int n = batch.rows();
         PackedWeights p = hooks.overrides().get(Site.MLP, b);
         if (p == null) {
-            MemorySegment fc = ws.floats(FC, (long) n * inner);
+            MemorySegment fc = ws.floats(MLP_INNER, (long) n * inner);
             kernels.matmul(in, 0, d, n, upWeight, upBias, fc, 0, inner);
             kernels.gelu(fc, 0, (long) n * inner, config.activation());
             kernels.matmul(fc, 0, inner, n, downWeight, downBias, out, 0, d);
@@ -289,13 +355,13 @@ abstract sealed class TransformerModel implements Model permits Gpt2, Bert {
                         MemorySegment.copy(x, (batch.start(s) + p) * rowBytes, in, s * rowBytes, rowBytes);
                     }
                 }
-                MemorySegment normed = ws.floats(HEAD_NORM, (long) rows * d);
-                finalNorm(in, 0, rows, normed, 0, ws, HEAD_TMP);
+                MemorySegment normed = ws.floats(HEAD_NORMED, (long) rows * d);
+                finalNorm(in, 0, rows, normed, 0, ws, HEAD_TRANSFORM);
                 MemorySegment out = normed;
                 int width = d;
                 if (which == 1) {
                     out = ws.floats(HEAD_LOGITS, (long) rows * v);
-                    logitsFromFinalNorm(normed, 0, rows, out, 0);
+                    headLogits(normed, 0, rows, out, 0);
                     width = v;
                 }
                 TapRequest[] one = {t};
@@ -313,21 +379,43 @@ abstract sealed class TransformerModel implements Model permits Gpt2, Bert {
         }
     }
 
-    /** {@link #finalNorm} with a scratch slot of the given workspace (BERT's transform needs one). */
+    /** {@link #finalNorm} with a scratch buffer of the given workspace (BERT's transform needs one). */
     abstract void finalNorm(MemorySegment hidden, long hiddenOff, int rows, MemorySegment out, long outOff,
-                            Workspace ws, int tmpSlot);
+                            Workspace ws, Workspace.Buffer scratch);
+
+    /** {@link #logitsFromFinalNorm} inside a call already counted in. */
+    abstract void headLogits(MemorySegment normed, long normedOff, int rows, MemorySegment out, long outOff);
 
     @Override
     public final void finalNorm(MemorySegment hidden, long hiddenOff, int rows, MemorySegment out, long outOff) {
-        finalNorm(hidden, hiddenOff, rows, out, outOff, workspace(), PUBLIC_TMP);
+        Workspace ws = enter();
+        try {
+            finalNorm(hidden, hiddenOff, rows, out, outOff, ws, CALLER_TRANSFORM);
+        } finally {
+            leave(ws);
+        }
+    }
+
+    @Override
+    public final void logitsFromFinalNorm(MemorySegment normed, long normedOff, int rows, MemorySegment out, long outOff) {
+        Workspace ws = enter();
+        try {
+            headLogits(normed, normedOff, rows, out, outOff);
+        } finally {
+            leave(ws);
+        }
     }
 
     @Override
     public final void logits(MemorySegment hidden, long hiddenOff, int rows, MemorySegment out, long outOff) {
-        Workspace ws = workspace();
-        MemorySegment normed = ws.floats(PUBLIC_NORM, (long) rows * d);
-        finalNorm(hidden, hiddenOff, rows, normed, 0, ws, PUBLIC_TMP);
-        logitsFromFinalNorm(normed, 0, rows, out, outOff);
+        Workspace ws = enter();
+        try {
+            MemorySegment normed = ws.floats(CALLER_NORMED, (long) rows * d);
+            finalNorm(hidden, hiddenOff, rows, normed, 0, ws, CALLER_TRANSFORM);
+            headLogits(normed, 0, rows, out, outOff);
+        } finally {
+            leave(ws);
+        }
     }
 
     /** Runs attention for every sequence of the batch over its own rows of a fused q|k|v buffer. */
@@ -337,7 +425,7 @@ abstract sealed class TransformerModel implements Model permits Gpt2, Bert {
         float scale = (float) (1.0 / Math.sqrt(hs));
         int ld = 3 * d;
         long scratchFloats = kernels.attentionScratchFloats(batch.longest(), batch.longest(), hs);
-        MemorySegment scratch = ws.floats(SCRATCH, scratchFloats);
+        MemorySegment scratch = ws.floats(ATTENTION_SCRATCH, scratchFloats);
         for (int s = 0; s < batch.size(); s++) {
             long row = batch.start(s);
             int len = batch.length(s);

@@ -64,7 +64,7 @@ final class WeightReader {
     /** A weight with {@code k} inputs and {@code n} outputs stored as {@code layout}, packed for the kernels. */
     PackedWeights matrix(String name, int k, int n, Kernels.WeightLayout layout) {
         MemorySegment w = layout == Kernels.WeightLayout.IN_OUT ? f32(name, k, n) : f32(name, n, k);
-        return kernels.pack(w, k, n, layout);
+        return kernels.pack(w, k, n, layout, arena);
     }
 
     MemorySegment allocate(long floats) {

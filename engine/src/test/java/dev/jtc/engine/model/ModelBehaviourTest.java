@@ -281,7 +281,7 @@ class ModelBehaviourTest {
         }
 
         @Override
-        public dev.jtc.engine.kernels.PackedWeights pack(MemorySegment w, int k, int n, WeightLayout layout) {
+        public dev.jtc.engine.kernels.PackedWeights pack(MemorySegment w, int k, int n, WeightLayout layout, Arena arena) {
             return new Packed(k, n);
         }
 
