@@ -75,7 +75,7 @@ public final class PredictionDecoder {
         this.toLast = new PackedWeights[blocks];
         this.toLastBias = new MemorySegment[blocks];
         for (int layer = 0; layer < blocks; layer++) {
-            toLast[layer] = kernels.pack(square(maps, "A." + layer + "." + blocks, arena), width, width, Kernels.WeightLayout.OUT_IN);
+            toLast[layer] = kernels.pack(square(maps, "A." + layer + "." + blocks, arena), width, width, Kernels.WeightLayout.OUT_IN, arena);
             if (affine) toLastBias[layer] = vector(maps, biasName(layer), arena);
         }
         // The part mappings replace a sub-module by a map without bias, so they need a run fitted without intercept.
@@ -87,7 +87,7 @@ public final class PredictionDecoder {
                 subModuleMaps[b] = new PackedWeights[5];
                 for (int point : new int[]{0, 1, 3, 4}) {
                     subModuleMaps[b][point] = kernels.pack(square(maps, "P." + b + "." + point, arena), width, width,
-                            Kernels.WeightLayout.OUT_IN);
+                            Kernels.WeightLayout.OUT_IN, arena);
                 }
             }
         }
@@ -175,23 +175,24 @@ public final class PredictionDecoder {
                 default -> throw new IllegalArgumentException(m.key() + " is not a part mapping.");
             }
         }
-        Overrides replaced = overrides.build();
         long logitBytes = (long) vocab * Float.BYTES;
-        for (int start = 0; start < rows; ) {
-            int end = start;
-            int tokens = 0;
-            List<Sequence> sequences = new ArrayList<>();
-            while (end < rows && (end == start || tokens + validation.get(first + end).input().length <= BATCH_TOKENS)) {
-                int[] input = validation.get(first + end).input();
-                sequences.add(Sequence.of(input));
-                tokens += input.length;
-                end++;
+        try (Overrides replaced = overrides.build()) {
+            for (int start = 0; start < rows; ) {
+                int end = start;
+                int tokens = 0;
+                List<Sequence> sequences = new ArrayList<>();
+                while (end < rows && (end == start || tokens + validation.get(first + end).input().length <= BATCH_TOKENS)) {
+                    int[] input = validation.get(first + end).input();
+                    sequences.add(Sequence.of(input));
+                    tokens += input.length;
+                    end++;
+                }
+                int offset = start;
+                TapRequest logits = TapRequest.at(Site.LOGITS, RowSelection.last(), (site, block, sequence, position, count, w, view) ->
+                        MemorySegment.copy(view, 0, out, (offset + sequence) * logitBytes, logitBytes));
+                model.forward(Batch.of(sequences), Hooks.taps(logits).withOverrides(replaced));
+                start = end;
             }
-            int offset = start;
-            TapRequest logits = TapRequest.at(Site.LOGITS, RowSelection.last(), (site, block, sequence, position, count, w, view) ->
-                    MemorySegment.copy(view, 0, out, (offset + sequence) * logitBytes, logitBytes));
-            model.forward(Batch.of(sequences), Hooks.taps(logits).withOverrides(replaced));
-            start = end;
         }
     }
 

@@ -279,7 +279,7 @@ public final class Analysis {
 
     private static Map<String, String> strings(JsonNode object) {
         Map<String, String> m = new LinkedHashMap<>();
-        object.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+        for (Map.Entry<String, JsonNode> e : object.properties()) m.put(e.getKey(), e.getValue().asText());
         return m;
     }
 
