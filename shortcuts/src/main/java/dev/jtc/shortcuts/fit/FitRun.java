@@ -10,7 +10,9 @@ import dev.jtc.engine.linalg.LeastSquaresSolution;
 import dev.jtc.engine.linalg.RankReport;
 import dev.jtc.engine.linalg.TsqrAccumulator;
 import dev.jtc.engine.model.Model;
+import dev.jtc.shortcuts.corpus.Sample;
 import dev.jtc.shortcuts.corpus.Samples;
+import dev.jtc.shortcuts.exit.ExitMaps;
 import dev.jtc.shortcuts.figures.R2Heatmap;
 import dev.jtc.shortcuts.metrics.R2Score;
 import dev.jtc.weights.AtomicFile;
@@ -264,6 +266,13 @@ public final class FitRun {
         m.put("n_val", Integer.toString(samples.validation().size()));
         m.put("tokenizer_options", tokenizerOptions);
         m.put("jtc_version", version);
+        if (!samples.validation().isEmpty()) {
+            // N of the early-exit threshold, for a true exit that has only the maps: the same exact mean as the
+            // results' simulation takes from the predictions.
+            long sum = 0;
+            for (Sample s : samples.validation()) sum += s.position() + 1L;
+            m.put(ExitMaps.MEAN_LENGTH, Double.toString((double) sum / samples.validation().size()));
+        }
         return m;
     }
 }

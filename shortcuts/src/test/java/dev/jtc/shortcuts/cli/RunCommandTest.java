@@ -2,17 +2,31 @@ package dev.jtc.shortcuts.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jtc.engine.model.Model;
+import dev.jtc.engine.model.Models;
+import dev.jtc.engine.model.TopTwo;
+import dev.jtc.shortcuts.corpus.Sample;
+import dev.jtc.shortcuts.corpus.SamplesFile;
+import dev.jtc.shortcuts.exit.ExitMaps;
+import dev.jtc.shortcuts.exit.ExitRule;
+import dev.jtc.shortcuts.exit.ExitSweep;
+import dev.jtc.shortcuts.exit.ExitThreshold;
+import dev.jtc.shortcuts.exit.LambdaGrid;
+import dev.jtc.shortcuts.exit.ShortcutExit;
 import dev.jtc.shortcuts.mappings.Mapping;
 import dev.jtc.shortcuts.mappings.MappingPredictions;
 import dev.jtc.shortcuts.mappings.PredictionsFile;
 import dev.jtc.shortcuts.mappings.ValidationPredictions;
 import dev.jtc.shortcuts.report.HeadlessChromium;
+import dev.jtc.tokenizer.Tokenizers;
+import dev.jtc.weights.Checkpoint;
 import dev.jtc.weights.testing.Numpy;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -138,6 +152,61 @@ class RunCommandTest {
             chromium.screenshot(screenshot);
             assertTrue(Files.size(screenshot) > 10_000, screenshot.toString());
         }
+    }
+
+    /**
+     * The true early exit (engine stops after the block where the rule fires) against the simulation of the same
+     * rule on predictions.safetensors: every row stops at the same layer and predicts the same top-1 with the same
+     * probability bits, for every λ of the paper's grids, and a fixed exit equals decoding the tapped state.
+     */
+    @Test
+    void trueEarlyExitStopsWhereTheSimulationSaysBitForBit() {
+        ValidationPredictions p = PredictionsFile.read(run.resolve("predictions.safetensors"));
+        try (Checkpoint checkpoint = Checkpoint.open(model.toString());
+             Model m = Models.load(checkpoint.tensors(), checkpoint.config());
+             ExitMaps maps = ExitMaps.load(m, model.toString(), run.resolve("maps.safetensors"));
+             Arena arena = Arena.ofShared()) {
+            assertEquals(ExitThreshold.meanLength(p.full()), maps.meanLength());
+            List<Sample> validation = SamplesFile.read(run.resolve("samples.tsv"), Tokenizers.load(model), m.config().architecture(),
+                    m.maxPositions()).validation();
+            for (Mapping mapping : List.of(Mapping.ID, Mapping.MAT)) {
+                MappingPredictions decoded = p.of(mapping);
+                for (double lambda : LambdaGrid.paper(mapping)) {
+                    ShortcutExit exit = new ShortcutExit(maps, new ExitRule.Confidence(mapping, lambda), arena);
+                    int[] simulated = ExitSweep.exitLayers(p, mapping, lambda);
+                    for (int r = 0; r < validation.size(); r++) {
+                        int[] input = validation.get(r).input();
+                        ShortcutExit.Outcome o = exit.run(input, input.length - 1, p.full().t()[r]);
+                        String where = mapping.key() + " λ=" + lambda + " row " + r;
+                        assertEquals(simulated[r], o.exitLayer(), where);
+                        TopTwo top = TopTwo.of(m.kernels(), o.logits(), 0, m.vocabSize());
+                        assertEquals(decoded.top1()[o.exitLayer()][r], top.top1(), where);
+                        assertEquals(decoded.pTop1()[o.exitLayer()][r], top.probability1(), 0f, where);
+                    }
+                }
+            }
+            ShortcutExit fixed = new ShortcutExit(maps, ExitRule.fixed(1), arena);
+            for (int r = 0; r < validation.size(); r++) {
+                int[] input = validation.get(r).input();
+                ShortcutExit.Outcome o = fixed.run(input, input.length - 1, p.full().t()[r]);
+                assertEquals(1, o.exitLayer());
+                TopTwo top = TopTwo.of(m.kernels(), o.logits(), 0, m.vocabSize());
+                assertEquals(p.of(Mapping.MAT).pTop2()[1][r], top.probability2(), 0f, "fixed exit at 1, row " + r);
+            }
+        }
+    }
+
+    @Test
+    void exitMapsOfAnotherModelAreRefused() {
+        try (Checkpoint checkpoint = Checkpoint.open(model.toString());
+             Model m = Models.load(checkpoint.tensors(), checkpoint.config())) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> ExitMaps.load(m, "gpt2", run.resolve("maps.safetensors")));
+            assertTrue(e.getMessage().endsWith("holds the maps of " + model + ", not of gpt2."), e.getMessage());
+        }
+        IllegalArgumentException lambda = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ExitRule.parse("mat:1.5"));
+        assertTrue(lambda.getMessage().contains("outside the paper's range"), lambda.getMessage());
     }
 
     @Test

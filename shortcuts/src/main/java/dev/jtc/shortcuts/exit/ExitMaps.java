@@ -1,0 +1,153 @@
+package dev.jtc.shortcuts.exit;
+
+import dev.jtc.engine.kernels.Kernels;
+import dev.jtc.engine.kernels.PackedWeights;
+import dev.jtc.engine.model.Model;
+import dev.jtc.shortcuts.mappings.Mapping;
+import dev.jtc.weights.safetensors.SafetensorsFile;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The maps a true early exit needs, loaded once for one model and shared by every thread: {@code A_{L,ℓ}} (and
+ * {@code b_{L,ℓ}} for maps fitted with an intercept) for ℓ = 1..L−1, packed for the model's kernels, and N, the
+ * mean length of the fit's validation sentences that the paper's threshold divides by. Read-only after loading;
+ * {@link #close()} frees the packed maps.
+ */
+public final class ExitMaps implements AutoCloseable {
+
+    /** Metadata key of N in {@code maps.safetensors} (written by the fit). */
+    public static final String MEAN_LENGTH = "exit_mean_length";
+
+    private final Model model;
+    private final Arena arena;
+    private final PackedWeights[] toLast;
+    private final MemorySegment[] bias;
+    private final double meanLength;
+    private final Mapping fitted;
+
+    private ExitMaps(Model model, Arena arena, PackedWeights[] toLast, MemorySegment[] bias, double meanLength) {
+        this.model = model;
+        this.arena = arena;
+        this.toLast = toLast;
+        this.bias = bias;
+        this.meanLength = meanLength;
+        this.fitted = bias[1] != null ? Mapping.AFFINE : Mapping.MAT;
+    }
+
+    /**
+     * Loads the maps of {@code file} for {@code model} (named {@code modelId} as the fit named it). Refused, in one
+     * sentence, when the file was made for another model: another id in its metadata, another width or number of
+     * layers, or a map missing.
+     */
+    public static ExitMaps load(Model model, String modelId, Path file) {
+        int blocks = model.layers();
+        int d = model.width();
+        try (SafetensorsFile maps = SafetensorsFile.open(file)) {
+            Map<String, String> meta = maps.metadata();
+            String fittedFor = meta.get("model");
+            if (fittedFor != null && !fittedFor.equals(modelId)) {
+                throw new IllegalArgumentException(file + " holds the maps of " + fittedFor + ", not of " + modelId + ".");
+            }
+            if (!Integer.toString(blocks).equals(meta.get("layers")) || !Integer.toString(d).equals(meta.get("hidden"))) {
+                throw new IllegalArgumentException(file + " was fitted for " + meta.get("layers") + " layers of width "
+                        + meta.get("hidden") + "; " + modelId + " has " + blocks + " of width " + d + ".");
+            }
+            double meanLength = meanLength(file, meta);
+            Arena arena = Arena.ofShared();
+            try {
+                PackedWeights[] toLast = new PackedWeights[blocks];
+                MemorySegment[] bias = new MemorySegment[blocks];
+                boolean affine = maps.contains("b.1." + blocks);
+                for (int layer = 1; layer < blocks; layer++) {
+                    MemorySegment a = tensor(maps, "A." + layer + "." + blocks, new long[]{d, d}, arena);
+                    toLast[layer] = model.kernels().pack(a, d, d, Kernels.WeightLayout.OUT_IN, arena);
+                    if (affine) bias[layer] = tensor(maps, "b." + layer + "." + blocks, new long[]{d}, arena);
+                }
+                return new ExitMaps(model, arena, toLast, bias, meanLength);
+            } catch (RuntimeException e) {
+                arena.close();
+                throw e;
+            }
+        }
+    }
+
+    /** N from the maps' metadata, or, for maps fitted before it was recorded, from the samples.tsv beside them. */
+    private static double meanLength(Path file, Map<String, String> meta) {
+        String recorded = meta.get(MEAN_LENGTH);
+        if (recorded != null) return Double.parseDouble(recorded);
+        Path samples = file.resolveSibling("samples.tsv");
+        try {
+            List<String> lines = Files.readAllLines(samples, StandardCharsets.UTF_8);
+            long sum = 0;
+            int rows = 0;
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split("\t", 5);
+                if (f[0].equals("train")) continue;
+                sum += Integer.parseInt(f[3]) + 1L;
+                rows++;
+            }
+            if (rows == 0) throw new IOException("it has no validation rows");
+            return (double) sum / rows;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(file + " does not record N, the mean validation length of the exit threshold, "
+                    + "and " + samples + " cannot give it (" + e.getMessage() + "); fit the maps again with this jtc.", e);
+        }
+    }
+
+    private static MemorySegment tensor(SafetensorsFile maps, String name, long[] shape, Arena arena) {
+        if (!maps.contains(name)) {
+            throw new IllegalArgumentException(maps.origin() + " has no tensor " + name + "; it is not the maps file of a complete fit.");
+        }
+        if (!Arrays.equals(maps.info(name).shape(), shape)) {
+            throw new IllegalArgumentException(maps.origin() + ": tensor " + name + " has shape " + Arrays.toString(maps.info(name).shape())
+                    + "; expected " + Arrays.toString(shape) + ".");
+        }
+        return maps.f32(name, arena);
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    /** N of the paper's threshold. */
+    public double meanLength() {
+        return meanLength;
+    }
+
+    /** The mapping these maps implement: mat, or affine for maps fitted with an intercept. */
+    public Mapping fitted() {
+        return fitted;
+    }
+
+    /**
+     * Writes the logits of {@code mapping} applied to the state at row {@code row} of layer {@code layer} into
+     * {@code logits}, using {@code mapped} (d floats) as scratch. The same kernels and the same order of operations as
+     * the results' decoder, so the logits are the same bits as there.
+     */
+    void decode(Mapping mapping, int layer, MemorySegment hidden, long row, MemorySegment mapped, MemorySegment logits) {
+        int d = model.width();
+        if (mapping == Mapping.ID) {
+            model.logits(hidden, row * d, 1, logits, 0);
+            return;
+        }
+        if (mapping != fitted) {
+            throw new IllegalArgumentException("these maps implement " + fitted.key() + ", not " + mapping.key() + ".");
+        }
+        model.kernels().matmul(hidden, row * d, d, 1, toLast[layer], bias[layer], mapped, 0, d);
+        model.logits(mapped, 0, 1, logits, 0);
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

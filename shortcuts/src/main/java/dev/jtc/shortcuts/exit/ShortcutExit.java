@@ -1,0 +1,83 @@
+package dev.jtc.shortcuts.exit;
+
+import dev.jtc.engine.model.Batch;
+import dev.jtc.engine.model.Model;
+import dev.jtc.engine.model.TopTwo;
+import dev.jtc.engine.tap.ExitPolicy;
+import dev.jtc.engine.tap.Hooks;
+import dev.jtc.engine.tap.RowSelection;
+import dev.jtc.engine.tap.Site;
+import dev.jtc.engine.tap.TapRequest;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A true early exit: a forward pass of one sequence that stops after the block where the rule fires, for the one
+ * row whose token is predicted (the masked position for BERT, the last for GPT-2). After each block 1..L−1 the
+ * engine hands over the residual stream; for the paper's rule this class maps the row (id: as it is; mat:
+ * {@code A_{L,ℓ}·h}; affine: {@code + b}), runs the head, and compares {@code p_top1 − p_top2} with the threshold
+ * through {@link TopTwo} and {@link ExitThreshold} — the code the results' simulation uses, so the decision is the
+ * simulated one bit for bit. The check costs one d×d map and one head GEMV per block. When it fires, the logits it
+ * computed are the prediction and no further block runs; when nothing fires the pass ends normally and the model's
+ * own head gives the logits.
+ *
+ * <p>One instance serves one thread at a time: it holds the scratch of the check (d + V floats).
+ */
+public final class ShortcutExit implements ExitPolicy {
+
+    private final ExitMaps maps;
+    private final ExitRule rule;
+    private final Model model;
+    private final MemorySegment mapped;
+    private final MemorySegment logits;
+    private int row;
+    private double threshold;
+    private int exitLayer;
+
+    /** Scratch is allocated from {@code arena}, which must outlive this object and be usable from the kernels' threads. */
+    public ShortcutExit(ExitMaps maps, ExitRule rule, Arena arena) {
+        this.maps = maps;
+        this.rule = rule;
+        this.model = maps.model();
+        this.mapped = arena.allocate((long) model.width() * Float.BYTES, 64);
+        this.logits = arena.allocate((long) model.vocabSize() * Float.BYTES, 64);
+    }
+
+    /** What a pass gave: the layer it stopped at (L when no rule fired) and the prediction's logits. */
+    public record Outcome(int exitLayer, MemorySegment logits) {
+    }
+
+    /**
+     * Runs {@code tokens} and predicts the token at {@code row}; {@code t} is the threshold's t (the position for
+     * GPT-2, 3 for BERT). The returned logits are this object's scratch: valid until its next run.
+     */
+    public Outcome run(int[] tokens, int row, int t) {
+        if (row < 0 || row >= tokens.length) {
+            throw new IllegalArgumentException("row " + row + " is outside the " + tokens.length + " tokens of the input.");
+        }
+        this.row = row;
+        this.threshold = rule instanceof ExitRule.Confidence c ? ExitThreshold.of(c.lambda(), t, maps.meanLength()) : Double.NaN;
+        this.exitLayer = 0;
+        long logitBytes = (long) model.vocabSize() * Float.BYTES;
+        TapRequest head = TapRequest.at(Site.LOGITS, RowSelection.at(row), (site, block, sequence, first, count, width, view) ->
+                MemorySegment.copy(view, 0, logits, 0, logitBytes));
+        int layers = model.forward(Batch.of(tokens), Hooks.taps(head).withExitPolicy(this));
+        return new Outcome(exitLayer > 0 ? exitLayer : layers, logits);
+    }
+
+    @Override
+    public boolean stopAfter(int layer, MemorySegment hidden, int rows, int width) {
+        boolean exit = switch (rule) {
+            case ExitRule.Fixed f -> layer >= f.layer();
+            case ExitRule.Confidence c -> {
+                maps.decode(c.mapping(), layer, hidden, row, mapped, logits);
+                TopTwo top = TopTwo.of(model.kernels(), logits, 0, model.vocabSize());
+                yield ExitThreshold.exits(top.probability1(), top.probability2(), threshold);
+            }
+        };
+        if (exit && rule instanceof ExitRule.Fixed f) maps.decode(f.mapping(), layer, hidden, row, mapped, logits);
+        if (exit) exitLayer = layer;
+        return exit;
+    }
+}
