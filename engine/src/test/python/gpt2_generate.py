@@ -4,11 +4,11 @@ as documented in dev.jtc.engine.generate.SeededSampler, not from jtc's Java: no 
 the whole sequence so far in float64.
 
 It reads a GPT-2 checkpoint directory in Hugging Face's layout (config.json, model.safetensors with F32 tensors,
-optional `transformer.` prefix) and prints one JSON object:
+optional `transformer.` prefix) and prints three lines, each a name and space-separated values:
   tokens   the generated ids
   gaps     per step, the largest logit minus the second largest (how far greedy was from a tie)
-  margins  sampling only: per step, the distance of the target u*sum from the nearest boundary of the
-           chosen token's interval, divided by the sum (how far the draw was from choosing a neighbour)
+  margins  sampling only (else empty): per step, the distance of the target u*sum from the nearest boundary
+           of the chosen token's interval, divided by the sum (how far the draw was from choosing a neighbour)
 
 usage: gpt2_generate.py MODEL_DIR --prompt 1,2,3 --tokens 20 [--temperature 0.8 --top-k 40 --seed 7]
        (greedy unless --temperature is given)
@@ -148,7 +148,8 @@ def main():
             out["margins"].append(float(margin))
         out["tokens"].append(token)
         seq.append(token)
-    print(json.dumps(out))
+    for name in ("tokens", "gaps", "margins"):
+        print(" ".join([name] + [repr(x) for x in out[name]]))
 
 
 if __name__ == "__main__":
