@@ -11,7 +11,8 @@ import java.util.OptionalInt;
 /**
  * Plain autoregressive generation with GPT-2: the prompt runs once into a fresh {@link KvCache} (prefill), then
  * each chosen token runs alone against it (decode), so a token costs one position's work instead of the whole
- * sequence's.
+ * sequence's. Each {@link #generate} call has its own cache; a seeded sampler's state carries over from one call to
+ * the next, so a text is reproduced by a new generator with a new sampler of the same seed.
  */
 public final class Generator {
 

@@ -112,8 +112,8 @@ final class GenerateCommand implements Runnable {
             err.println("decode: none (the first token came from the prefill)");
         } else {
             long total = Arrays.stream(decode).sum();
-            err.printf(Locale.ROOT, "decode: %d tokens, median %.2f ms/token, %.1f tokens/s%n", decode.length,
-                    median(decode) / 1e6, decode.length / (total / 1e9));
+            err.printf(Locale.ROOT, "decode: %d tokens in %.1f ms (%.1f tokens/s), median %.2f ms/token%n",
+                    decode.length, total / 1e6, decode.length / (total / 1e9), median(decode) / 1e6);
         }
         if (g.stop() == Generation.Stop.END_TOKEN) {
             err.println("stopped at " + END_OF_TEXT + " after " + generated.length + " tokens.");
