@@ -136,4 +136,115 @@ public final class Gpt2 extends TransformerModel {
     public void lmHead(MemorySegment hidden, long hiddenOff, int rows, MemorySegment out, long outOff) {
         logits(hidden, hiddenOff, rows, out, outOff);
     }
+
+    /**
+     * Runs {@code tokens} at the positions after those already in {@code cache} (the prompt when the cache is
+     * empty, then each token chosen), storing their keys and values there, and writes the logits of the last of
+     * them ({@code vocabSize} floats) to {@code logits} from element {@code logitsOff}. A new position attends,
+     * causally, to every cached position and to the new ones up to itself, so the logits are those that
+     * {@link #forward} gives the last position of the whole sequence so far, without recomputing its earlier
+     * positions.
+     *
+     * <p>There are no taps, overrides or exit policy here (the step takes no {@link Hooks}): {@link #forward}
+     * serves those. Nothing is allocated; the work runs in the cache's own scratch rows.
+     *
+     * @throws IllegalArgumentException for no tokens, a token id outside the vocabulary, a cache without room
+     *                                  for them or made for another model, or a {@code logits} segment too small
+     * @throws IllegalStateException    for a closed cache
+     */
+    public void step(KvCache cache, int[] tokens, MemorySegment logits, long logitsOff) {
+        if (tokens.length == 0) throw new IllegalArgumentException("a step needs at least one new token; got none.");
+        cache.requireRoom(this, tokens.length);
+        int v = config.vocabSize();
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= v) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " at new position " + i
+                        + " is outside the vocabulary of " + v + ".");
+            }
+        }
+        if (logitsOff < 0 || logits.byteSize() / Float.BYTES - logitsOff < v) {
+            throw new IllegalArgumentException("the logits segment has no room for " + v + " floats from element "
+                    + logitsOff + ".");
+        }
+        StepBuffers buf = cache.buffers();
+        int lastRow = 0;
+        for (int from = 0; from < tokens.length; from += StepBuffers.ROWS) {
+            int rows = Math.min(StepBuffers.ROWS, tokens.length - from);
+            int first = cache.length();
+            long rowBytes = (long) d * Float.BYTES;
+            for (int r = 0; r < rows; r++) {
+                MemorySegment.copy(wte, tokens[from + r] * rowBytes, buf.hidden, r * rowBytes, rowBytes);
+                kernels.add(buf.hidden, (long) r * d, wpe, (long) (first + r) * d, d);
+            }
+            for (int b = 0; b < blocks.length; b++) cachedBlock(b, cache, first, rows, buf);
+            cache.advance(rows);
+            lastRow = rows - 1;
+        }
+        kernels.layerNorm(buf.hidden, (long) lastRow * d, buf.normed, 0, 1, d, lnfGamma, lnfBeta, eps);
+        logitsFromFinalNorm(buf.normed, 0, 1, logits, logitsOff);
+    }
+
+    /**
+     * Block b for {@code rows} new positions from {@code first}: their keys and values go into the cache before
+     * attention, which then reads all {@code first + rows} keys from there (the causal mask hides, from each new
+     * position, the new ones after it).
+     */
+    private void cachedBlock(int b, KvCache cache, int first, int rows, StepBuffers buf) {
+        Block w = blocks[b];
+        long floats = (long) rows * d;
+        int keys = first + rows;
+        kernels.layerNorm(buf.hidden, 0, buf.normed, 0, rows, d, w.ln1Gamma, w.ln1Beta, eps);
+        kernels.matmul(buf.normed, 0, d, rows, w.attn, w.attnBias, buf.qkv, 0, 3 * d);
+        cache.store(b, first, rows, buf.qkv);
+        kernels.attention(buf.qkv, 0, 3 * d, cache.keys(b), 0, d, cache.values(b), 0, d, rows, keys,
+                config.heads(), config.headSize(), (float) (1.0 / Math.sqrt(config.headSize())), true, keys,
+                buf.attention, 0, d, buf.attentionScratch);
+        kernels.matmul(buf.attention, 0, d, rows, w.proj, w.projBias, buf.sublayer, 0, d);
+        kernels.add(buf.hidden, 0, buf.sublayer, 0, floats);
+        kernels.layerNorm(buf.hidden, 0, buf.normed, 0, rows, d, w.ln2Gamma, w.ln2Beta, eps);
+        kernels.matmul(buf.normed, 0, d, rows, w.fc, w.fcBias, buf.inner, 0, inner);
+        kernels.gelu(buf.inner, 0, (long) rows * inner, config.activation());
+        kernels.matmul(buf.inner, 0, inner, rows, w.mlpProj, w.mlpProjBias, buf.sublayer, 0, d);
+        kernels.add(buf.hidden, 0, buf.sublayer, 0, floats);
+    }
+
+    /**
+     * Replaces the keys and values of the newest cached position ({@code cache.length() − 1}) in blocks
+     * {@code fromBlock .. L−1} by those of supplied block inputs: row i of {@code blockInputs} ({@code d} floats
+     * each, from element {@code inputsOff}) is taken as the input (BLOCK_IN) of block {@code fromBlock + i}. Early
+     * exit needs this: a token that stops at layer ℓ never runs blocks ℓ..L−1, yet later tokens attend to its keys
+     * and values there, so they are computed from estimates of those blocks' inputs, such as {@code A_{b,ℓ}·h_ℓ}.
+     * Given the true block inputs, the cache holds what {@link #step} stored.
+     *
+     * @throws IllegalArgumentException for an empty cache, a block outside {@code 0..L}, or too few input rows
+     * @throws IllegalStateException    for a closed cache
+     */
+    public void fillKeysValues(KvCache cache, int fromBlock, MemorySegment blockInputs, long inputsOff) {
+        cache.requireUsableBy(this);
+        int layers = blocks.length;
+        if (cache.length() == 0) {
+            throw new IllegalArgumentException("the KV cache holds no position yet; run a step before filling its keys and values.");
+        }
+        if (fromBlock < 0 || fromBlock > layers) {
+            throw new IllegalArgumentException("keys and values can be filled from block 0 to " + layers
+                    + " (none); asked from block " + fromBlock + ".");
+        }
+        long needed = (long) (layers - fromBlock) * d;
+        if (inputsOff < 0 || blockInputs.byteSize() / Float.BYTES - inputsOff < needed) {
+            throw new IllegalArgumentException("filling blocks " + fromBlock + ".." + (layers - 1) + " needs "
+                    + (layers - fromBlock) + " block inputs of " + d + " floats from element " + inputsOff
+                    + "; the segment is too small.");
+        }
+        StepBuffers buf = cache.buffers();
+        int position = cache.length() - 1;
+        for (int b = fromBlock; b < layers; b++) {
+            Block w = blocks[b];
+            kernels.layerNorm(blockInputs, inputsOff + (long) (b - fromBlock) * d, buf.normed, 0, 1, d,
+                    w.ln1Gamma, w.ln1Beta, eps);
+            // The fused projection also computes a query nobody reads: a third more work on one row, against
+            // packing the key and value columns a second time.
+            kernels.matmul(buf.normed, 0, d, 1, w.attn, w.attnBias, buf.qkv, 0, 3 * d);
+            cache.store(b, position, 1, buf.qkv);
+        }
+    }
 }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 ConvertCommand.class,
                 TokenizeCommand.class,
                 PredictCommand.class,
+                GenerateCommand.class,
                 HiddenCommand.class,
                 FitCommand.class,
                 RunCommand.class,
