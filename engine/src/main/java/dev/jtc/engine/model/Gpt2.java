@@ -166,6 +166,15 @@ public final class Gpt2 extends TransformerModel {
             throw new IllegalArgumentException("the logits segment has no room for " + v + " floats from element "
                     + logitsOff + ".");
         }
+        Workspace ws = enter(); // counts the call in, so close() waits for it; the step's scratch is the cache's
+        try {
+            runStep(cache, tokens, logits, logitsOff);
+        } finally {
+            leave(ws);
+        }
+    }
+
+    private void runStep(KvCache cache, int[] tokens, MemorySegment logits, long logitsOff) {
         StepBuffers buf = cache.buffers();
         int lastRow = 0;
         for (int from = 0; from < tokens.length; from += StepBuffers.ROWS) {
@@ -237,14 +246,19 @@ public final class Gpt2 extends TransformerModel {
         }
         StepBuffers buf = cache.buffers();
         int position = cache.length() - 1;
-        for (int b = fromBlock; b < layers; b++) {
-            Block w = blocks[b];
-            kernels.layerNorm(blockInputs, inputsOff + (long) (b - fromBlock) * d, buf.normed, 0, 1, d,
-                    w.ln1Gamma, w.ln1Beta, eps);
-            // The fused projection also computes a query nobody reads: a third more work on one row, against
-            // packing the key and value columns a second time.
-            kernels.matmul(buf.normed, 0, d, 1, w.attn, w.attnBias, buf.qkv, 0, 3 * d);
-            cache.store(b, position, 1, buf.qkv);
+        Workspace ws = enter();
+        try {
+            for (int b = fromBlock; b < layers; b++) {
+                Block w = blocks[b];
+                kernels.layerNorm(blockInputs, inputsOff + (long) (b - fromBlock) * d, buf.normed, 0, 1, d,
+                        w.ln1Gamma, w.ln1Beta, eps);
+                // The fused projection also computes a query nobody reads: a third more work on one row, against
+                // packing the key and value columns a second time.
+                kernels.matmul(buf.normed, 0, d, 1, w.attn, w.attnBias, buf.qkv, 0, 3 * d);
+                cache.store(b, position, 1, buf.qkv);
+            }
+        } finally {
+            leave(ws);
         }
     }
 }
