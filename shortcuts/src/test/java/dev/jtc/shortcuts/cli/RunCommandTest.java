@@ -210,6 +210,26 @@ class RunCommandTest {
     }
 
     @Test
+    void predictWithExitPrintsTheExitLayerBesideTheFullModel() {
+        String maps = run.resolve("maps.safetensors").toString();
+        TinyGpt2.Result fixed = TinyGpt2.jtc("predict", "--model", model.toString(), "--maps", maps, "--exit", "layer:1",
+                "--compare", "the", "council", "and");
+        assertEquals(0, fixed.code(), fixed.err());
+        assertTrue(fixed.out().contains("early exit (layer:1): after 1 of 3 blocks"), fixed.out());
+        assertTrue(fixed.out().contains("full model: 3 blocks"), fixed.out());
+        TinyGpt2.Result never = TinyGpt2.jtc("predict", "--model", model.toString(), "--maps", maps, "--exit", "mat:1.112",
+                "the council and");
+        assertEquals(0, never.code(), never.err());
+        assertTrue(never.out().contains("after 3 of 3 blocks"), never.out());
+        TinyGpt2.Result noMaps = TinyGpt2.jtc("predict", "--model", model.toString(), "--exit", "mat:0.5", "the");
+        assertNotEquals(0, noMaps.code());
+        assertTrue(noMaps.err().contains("--exit and --maps go together"), noMaps.err());
+        TinyGpt2.Result lambda = TinyGpt2.jtc("predict", "--model", model.toString(), "--maps", maps, "--exit", "mat:2", "the");
+        assertNotEquals(0, lambda.code());
+        assertTrue(lambda.err().contains("outside the paper's range"), lambda.err());
+    }
+
+    @Test
     void badResultOptionsGetOneSentence() {
         TinyGpt2.Result retention = jtcRun(dir.resolve("bad"), "--retention", "1.5");
         assertNotEquals(0, retention.code());
