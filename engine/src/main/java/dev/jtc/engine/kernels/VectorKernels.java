@@ -5,6 +5,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.Arena;
@@ -27,8 +28,9 @@ final class VectorKernels implements Kernels {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Doubles in the same register width: a float vector converts into two of these. */
+    /** Doubles in the same register width, and the floats that widen into exactly one register of them. */
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> HALF = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
     private static final float SQRT_HALF = (float) Math.sqrt(0.5);
@@ -314,29 +316,29 @@ final class VectorKernels implements Kernels {
         VectorMask<Float> tail = S.indexInRange(body, n);
         FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int i = 0; i < body; i += L) mx = mx.max(FloatVector.fromMemorySegment(S, x, base + (long) i * Float.BYTES, NATIVE));
-        // Inactive tail lanes become −∞: they neither win the max nor add e⁰ to the sum.
-        FloatVector last = body < n
-                ? FloatVector.fromMemorySegment(S, x, base + (long) body * Float.BYTES, NATIVE, tail)
-                        .blend(Float.NEGATIVE_INFINITY, tail.not())
-                : null;
-        if (last != null) mx = mx.max(last);
+        if (body < n) mx = mx.max(tail(x, base, body, tail));
         float max = mx.reduceLanes(VectorOperators.MAX);
         if (Float.isInfinite(max) || Float.isNaN(max)) return max;
         FloatVector shift = FloatVector.broadcast(S, max);
-        // The exponentials are float (VectorExp, ≤ 0.91 ulp) but summed in double: tens of thousands of terms
-        // summed in float lanes would lose about 1e-5 of the total, which shows in small KL divergences.
-        DoubleVector low = DoubleVector.zero(D), high = DoubleVector.zero(D);
+        // Tens of thousands of terms summed plainly in float lanes would lose about 1e-5 of the total, which shows
+        // in small KL divergences; a compensated (Kahan) sum keeps the error near one float rounding of the total,
+        // in registers. (Widening to double needs a shape change that C2 does not keep in registers here.)
+        FloatVector sum = FloatVector.zero(S), lost = FloatVector.zero(S);
         for (int i = 0; i < body; i += L) {
-            FloatVector e = VectorExp.exp(FloatVector.fromMemorySegment(S, x, base + (long) i * Float.BYTES, NATIVE).sub(shift));
-            low = low.add(toDouble(e, 0));
-            high = high.add(toDouble(e, 1));
+            FloatVector y = VectorExp.exp(FloatVector.fromMemorySegment(S, x, base + (long) i * Float.BYTES, NATIVE).sub(shift)).sub(lost);
+            FloatVector t = sum.add(y);
+            lost = t.sub(sum).sub(y);
+            sum = t;
         }
-        if (last != null) {
-            FloatVector e = VectorExp.exp(last.sub(shift));
-            low = low.add(toDouble(e, 0));
-            high = high.add(toDouble(e, 1));
+        if (body < n) {
+            FloatVector y = VectorExp.exp(tail(x, base, body, tail).sub(shift)).sub(lost);
+            FloatVector t = sum.add(y);
+            lost = t.sub(sum).sub(y);
+            sum = t;
         }
-        return max + Math.log(LaneSum.of(low.add(high)));
+        double total = 0;
+        for (int lane = 0; lane < L; lane++) total += (double) sum.lane(lane) - lost.lane(lane);
+        return max + Math.log(total);
     }
 
     @Override
@@ -345,24 +347,37 @@ final class VectorKernels implements Kernels {
         KernelChecks.range(a, aOff, n, "dot");
         KernelChecks.range(b, bOff, n, "dot");
         long aBase = aOff * Float.BYTES, bBase = bOff * Float.BYTES;
-        int body = S.loopBound(n);
-        DoubleVector low = DoubleVector.zero(D), high = DoubleVector.zero(D);
-        for (int i = 0; i < body; i += L) {
-            FloatVector va = FloatVector.fromMemorySegment(S, a, aBase + (long) i * Float.BYTES, NATIVE);
-            FloatVector vb = FloatVector.fromMemorySegment(S, b, bBase + (long) i * Float.BYTES, NATIVE);
-            low = toDouble(va, 0).fma(toDouble(vb, 0), low);
-            high = toDouble(va, 1).fma(toDouble(vb, 1), high);
+        // Floats are loaded half a register at a time and widened whole (a part-0 cast C2 keeps in registers):
+        // every product and sum is then exact to double rounding.
+        int step = HALF.length();
+        int body = HALF.loopBound(n);
+        DoubleVector acc0 = DoubleVector.zero(D), acc1 = DoubleVector.zero(D);
+        int i = 0;
+        for (; i + step < body; i += 2 * step) {
+            acc0 = widen(a, aBase, i).fma(widen(b, bBase, i), acc0);
+            acc1 = widen(a, aBase, i + step).fma(widen(b, bBase, i + step), acc1);
         }
-        double sum = LaneSum.of(low.add(high));
-        for (int i = body; i < n; i++) {
+        if (i < body) acc0 = widen(a, aBase, i).fma(widen(b, bBase, i), acc0);
+        double sum = LaneSum.of(acc0.add(acc1));
+        for (i = body; i < n; i++) {
             sum += (double) a.getAtIndex(ValueLayout.JAVA_FLOAT, aOff + i) * b.getAtIndex(ValueLayout.JAVA_FLOAT, bOff + i);
         }
         return sum;
     }
 
-    /** Half {@code part} (0: the low lanes, 1: the high lanes) of a float vector, widened to doubles. */
-    private static DoubleVector toDouble(FloatVector v, int part) {
-        return (DoubleVector) v.convertShape(VectorOperators.F2D, D, part);
+    /** {@code HALF.length()} floats at element {@code i}, widened to one register of doubles. */
+    private static DoubleVector widen(MemorySegment x, long base, int i) {
+        return (DoubleVector) FloatVector.fromMemorySegment(HALF, x, base + (long) i * Float.BYTES, NATIVE)
+                .convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    /**
+     * The tail of a row, its inactive lanes −∞ (they neither win a max nor add e⁰ to a sum). Loaded where it is
+     * used rather than kept in a variable that may be null: C2 keeps only a never-null vector in registers.
+     */
+    private static FloatVector tail(MemorySegment x, long base, int body, VectorMask<Float> tail) {
+        return FloatVector.fromMemorySegment(S, x, base + (long) body * Float.BYTES, NATIVE, tail)
+                .blend(Float.NEGATIVE_INFINITY, tail.not());
     }
 
     /** Softmax of {@code n} floats at byte offset {@code base}: max-subtract, exp, one multiply by 1/sum. */

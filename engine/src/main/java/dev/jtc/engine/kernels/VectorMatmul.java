@@ -180,94 +180,91 @@ final class VectorMatmul {
 
     /**
      * One row (a decode step): stream the panels once, two at a time for eight independent fma chains,
-     * summing each K block from zero and adding it to the total, exactly as the tiled path does.
+     * summing each K block from zero and adding it to the total, exactly as the tiled path does. The pair of
+     * panels and the single masked panel are methods of their own: in one method C1 runs out of registers
+     * compiling them, the profiling tier never completes, and C2 never takes over (the vectors then live on
+     * the heap, hundreds of kilobytes a call).
      */
     static void gemv(MemorySegment a, long aOff, VectorPacked w, MemorySegment bias, MemorySegment c, long cOff,
                      int p0, int p1, Buffers buf) {
         int k = w.k, n = w.n;
         float[] x = buf.row(k);
-        MemorySegment bp = w.panels;
-        long rowBytes = (long) NR * Float.BYTES;
         MemorySegment.copy(a, F, aOff * Float.BYTES, x, 0, k);
         int p = p0;
-        for (; p + 1 < p1 && (p + 2) * NR <= n; p += 2) {
-            int col0 = p * NR;
-            FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
-            if (bias != null) {
-                long bb = (long) col0 * Float.BYTES;
-                c0 = FloatVector.fromMemorySegment(S, bias, bb, NATIVE);
-                c1 = FloatVector.fromMemorySegment(S, bias, bb + 4L * L, NATIVE);
-                c2 = FloatVector.fromMemorySegment(S, bias, bb + 8L * L, NATIVE);
-                c3 = FloatVector.fromMemorySegment(S, bias, bb + 12L * L, NATIVE);
-                c4 = FloatVector.fromMemorySegment(S, bias, bb + 16L * L, NATIVE);
-                c5 = FloatVector.fromMemorySegment(S, bias, bb + 20L * L, NATIVE);
-                c6 = FloatVector.fromMemorySegment(S, bias, bb + 24L * L, NATIVE);
-                c7 = FloatVector.fromMemorySegment(S, bias, bb + 28L * L, NATIVE);
-            } else {
-                c0 = c1 = c2 = c3 = c4 = c5 = c6 = c7 = FloatVector.zero(S);
-            }
-            long b0 = (long) p * k * rowBytes, b1 = (long) (p + 1) * k * rowBytes;
-            for (int pc = 0; pc < k; pc += KC) {
-                int end = Math.min(k, pc + KC);
-                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-                for (int kk = pc; kk < end; kk++) {
-                    FloatVector av = FloatVector.broadcast(S, x[kk]);
-                    long o0 = b0 + kk * rowBytes, o1 = b1 + kk * rowBytes;
-                    s0 = av.fma(FloatVector.fromMemorySegment(S, bp, o0, NATIVE), s0);
-                    s1 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 4L * L, NATIVE), s1);
-                    s2 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 8L * L, NATIVE), s2);
-                    s3 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 12L * L, NATIVE), s3);
-                    s4 = av.fma(FloatVector.fromMemorySegment(S, bp, o1, NATIVE), s4);
-                    s5 = av.fma(FloatVector.fromMemorySegment(S, bp, o1 + 4L * L, NATIVE), s5);
-                    s6 = av.fma(FloatVector.fromMemorySegment(S, bp, o1 + 8L * L, NATIVE), s6);
-                    s7 = av.fma(FloatVector.fromMemorySegment(S, bp, o1 + 12L * L, NATIVE), s7);
-                }
-                c0 = c0.add(s0); c1 = c1.add(s1); c2 = c2.add(s2); c3 = c3.add(s3);
-                c4 = c4.add(s4); c5 = c5.add(s5); c6 = c6.add(s6); c7 = c7.add(s7);
-            }
-            long cb = (cOff + col0) * Float.BYTES;
-            c0.intoMemorySegment(c, cb, NATIVE);
-            c1.intoMemorySegment(c, cb + 4L * L, NATIVE);
-            c2.intoMemorySegment(c, cb + 8L * L, NATIVE);
-            c3.intoMemorySegment(c, cb + 12L * L, NATIVE);
-            c4.intoMemorySegment(c, cb + 16L * L, NATIVE);
-            c5.intoMemorySegment(c, cb + 20L * L, NATIVE);
-            c6.intoMemorySegment(c, cb + 24L * L, NATIVE);
-            c7.intoMemorySegment(c, cb + 28L * L, NATIVE);
+        for (; p + 1 < p1 && (p + 2) * NR <= n; p += 2) twoPanels(x, k, w.panels, p, bias, c, cOff);
+        for (; p < p1; p++) onePanel(x, k, w.panels, p, n, bias, c, cOff);
+    }
+
+    /** Columns of panels p and p + 1, both full: eight accumulators of one vector each. */
+    private static void twoPanels(float[] x, int k, MemorySegment bp, int p, MemorySegment bias, MemorySegment c, long cOff) {
+        long rowBytes = (long) NR * Float.BYTES;
+        int col0 = p * NR;
+        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
+        if (bias != null) {
+            long bb = (long) col0 * Float.BYTES;
+            c0 = FloatVector.fromMemorySegment(S, bias, bb, NATIVE);
+            c1 = FloatVector.fromMemorySegment(S, bias, bb + 4L * L, NATIVE);
+            c2 = FloatVector.fromMemorySegment(S, bias, bb + 8L * L, NATIVE);
+            c3 = FloatVector.fromMemorySegment(S, bias, bb + 12L * L, NATIVE);
+            c4 = FloatVector.fromMemorySegment(S, bias, bb + 16L * L, NATIVE);
+            c5 = FloatVector.fromMemorySegment(S, bias, bb + 20L * L, NATIVE);
+            c6 = FloatVector.fromMemorySegment(S, bias, bb + 24L * L, NATIVE);
+            c7 = FloatVector.fromMemorySegment(S, bias, bb + 28L * L, NATIVE);
+        } else {
+            c0 = c1 = c2 = c3 = c4 = c5 = c6 = c7 = FloatVector.zero(S);
         }
-        for (; p < p1; p++) {
-            int col0 = p * NR;
-            VectorMask<Float> m0 = S.indexInRange(col0, n), m1 = S.indexInRange(col0 + L, n),
-                    m2 = S.indexInRange(col0 + 2 * L, n), m3 = S.indexInRange(col0 + 3 * L, n);
-            FloatVector c0, c1, c2, c3;
-            if (bias != null) {
-                long bb = (long) col0 * Float.BYTES;
-                c0 = FloatVector.fromMemorySegment(S, bias, bb, NATIVE, m0);
-                c1 = FloatVector.fromMemorySegment(S, bias, bb + 4L * L, NATIVE, m1);
-                c2 = FloatVector.fromMemorySegment(S, bias, bb + 8L * L, NATIVE, m2);
-                c3 = FloatVector.fromMemorySegment(S, bias, bb + 12L * L, NATIVE, m3);
-            } else {
-                c0 = c1 = c2 = c3 = FloatVector.zero(S);
+        long b0 = (long) p * k * rowBytes, b1 = (long) (p + 1) * k * rowBytes;
+        for (int pc = 0; pc < k; pc += KC) {
+            int end = Math.min(k, pc + KC);
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            for (int kk = pc; kk < end; kk++) {
+                FloatVector av = FloatVector.broadcast(S, x[kk]);
+                long o0 = b0 + kk * rowBytes, o1 = b1 + kk * rowBytes;
+                s0 = av.fma(FloatVector.fromMemorySegment(S, bp, o0, NATIVE), s0);
+                s1 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 4L * L, NATIVE), s1);
+                s2 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 8L * L, NATIVE), s2);
+                s3 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 12L * L, NATIVE), s3);
+                s4 = av.fma(FloatVector.fromMemorySegment(S, bp, o1, NATIVE), s4);
+                s5 = av.fma(FloatVector.fromMemorySegment(S, bp, o1 + 4L * L, NATIVE), s5);
+                s6 = av.fma(FloatVector.fromMemorySegment(S, bp, o1 + 8L * L, NATIVE), s6);
+                s7 = av.fma(FloatVector.fromMemorySegment(S, bp, o1 + 12L * L, NATIVE), s7);
             }
-            long b0 = (long) p * k * rowBytes;
+            c0 = c0.add(s0); c1 = c1.add(s1); c2 = c2.add(s2); c3 = c3.add(s3);
+            c4 = c4.add(s4); c5 = c5.add(s5); c6 = c6.add(s6); c7 = c7.add(s7);
+        }
+        long cb = (cOff + col0) * Float.BYTES;
+        c0.intoMemorySegment(c, cb, NATIVE);
+        c1.intoMemorySegment(c, cb + 4L * L, NATIVE);
+        c2.intoMemorySegment(c, cb + 8L * L, NATIVE);
+        c3.intoMemorySegment(c, cb + 12L * L, NATIVE);
+        c4.intoMemorySegment(c, cb + 16L * L, NATIVE);
+        c5.intoMemorySegment(c, cb + 20L * L, NATIVE);
+        c6.intoMemorySegment(c, cb + 24L * L, NATIVE);
+        c7.intoMemorySegment(c, cb + 28L * L, NATIVE);
+    }
+
+    /**
+     * Columns of panel p alone, masked where it runs past column n, one vector of columns at a time: the same sums
+     * in the same order as the pair above, in a method small enough for every JIT tier (this is the last panel).
+     */
+    private static void onePanel(float[] x, int k, MemorySegment bp, int p, int n, MemorySegment bias, MemorySegment c, long cOff) {
+        long rowBytes = (long) NR * Float.BYTES;
+        long panel = (long) p * k * rowBytes;
+        for (int v = 0; v < NR / L; v++) {
+            int col = p * NR + v * L;
+            VectorMask<Float> m = S.indexInRange(col, n);
+            FloatVector total = bias != null ? FloatVector.fromMemorySegment(S, bias, (long) col * Float.BYTES, NATIVE, m)
+                    : FloatVector.zero(S);
+            long column = panel + (long) v * L * Float.BYTES;
             for (int pc = 0; pc < k; pc += KC) {
                 int end = Math.min(k, pc + KC);
-                FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+                FloatVector sum = FloatVector.zero(S);
                 for (int kk = pc; kk < end; kk++) {
-                    FloatVector av = FloatVector.broadcast(S, x[kk]);
-                    long o0 = b0 + kk * rowBytes;
-                    s0 = av.fma(FloatVector.fromMemorySegment(S, bp, o0, NATIVE), s0);
-                    s1 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 4L * L, NATIVE), s1);
-                    s2 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 8L * L, NATIVE), s2);
-                    s3 = av.fma(FloatVector.fromMemorySegment(S, bp, o0 + 12L * L, NATIVE), s3);
+                    sum = FloatVector.broadcast(S, x[kk]).fma(FloatVector.fromMemorySegment(S, bp, column + kk * rowBytes, NATIVE), sum);
                 }
-                c0 = c0.add(s0); c1 = c1.add(s1); c2 = c2.add(s2); c3 = c3.add(s3);
+                total = total.add(sum);
             }
-            long cb = (cOff + col0) * Float.BYTES;
-            c0.intoMemorySegment(c, cb, NATIVE, m0);
-            c1.intoMemorySegment(c, cb + 4L * L, NATIVE, m1);
-            c2.intoMemorySegment(c, cb + 8L * L, NATIVE, m2);
-            c3.intoMemorySegment(c, cb + 12L * L, NATIVE, m3);
+            total.intoMemorySegment(c, (cOff + col) * Float.BYTES, NATIVE, m);
         }
     }
 

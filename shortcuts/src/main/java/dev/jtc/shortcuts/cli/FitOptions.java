@@ -1,5 +1,6 @@
 package dev.jtc.shortcuts.cli;
 
+import dev.jtc.shortcuts.TokenizerFiles;
 import dev.jtc.shortcuts.corpus.SamplingRule;
 import dev.jtc.shortcuts.fit.Fit;
 import dev.jtc.shortcuts.fit.FitSettings;
@@ -80,7 +81,7 @@ final class FitOptions {
 
     /** The model's tokenizer, with the fit's tokenizer options. */
     Tokenizer tokenizer() {
-        return Tokenizers.load(TokenizeCommand.tokenizerPath(model.id), TokenizerOptions.defaults().withPeriodAsPadToken(periodAsPad));
+        return Tokenizers.load(TokenizerFiles.locate(model.id), TokenizerOptions.defaults().withPeriodAsPadToken(periodAsPad));
     }
 
     Fit.RunOptions runOptions() {

@@ -1,5 +1,6 @@
 package dev.jtc.shortcuts.cli;
 
+import dev.jtc.shortcuts.TokenizerFiles;
 import dev.jtc.tokenizer.Tokenizer;
 import dev.jtc.tokenizer.Tokenizers;
 import picocli.CommandLine.Option;
@@ -13,6 +14,6 @@ final class ModelOption {
 
     /** The tokenizer that belongs to the model: its files beside the weights, or in the located model's directory. */
     Tokenizer tokenizer() {
-        return Tokenizers.load(TokenizeCommand.tokenizerPath(id));
+        return Tokenizers.load(TokenizerFiles.locate(id));
     }
 }

@@ -1,10 +1,10 @@
 package dev.jtc.shortcuts.cli;
 
+import dev.jtc.shortcuts.TokenizerFiles;
 import dev.jtc.tokenizer.Encoding;
 import dev.jtc.tokenizer.Tokenizer;
 import dev.jtc.tokenizer.TokenizerOptions;
 import dev.jtc.tokenizer.Tokenizers;
-import dev.jtc.weights.ModelLocator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -73,7 +73,7 @@ final class TokenizeCommand implements Runnable {
         if (maxLength != null && maxLength < 1) {
             throw new IllegalArgumentException("--max-length must be at least 1, was " + maxLength + ".");
         }
-        Tokenizer tokenizer = Tokenizers.load(tokenizerPath(model),
+        Tokenizer tokenizer = Tokenizers.load(TokenizerFiles.locate(model),
                 TokenizerOptions.defaults().withPeriodAsPadToken(periodAsPad));
         PrintWriter out = spec.commandLine().getOut();
         if (!texts.isEmpty()) {
@@ -131,28 +131,4 @@ final class TokenizeCommand implements Runnable {
         return file == null || file.toString().equals("-") ? "standard input" : String.valueOf(file);
     }
 
-    /**
-     * Where the tokenizer files are: M itself when it is a tokenizer file or a directory holding
-     * them (no weights needed), else the directory of the model M names (built-in, cache or hub).
-     */
-    static Path tokenizerPath(String model) {
-        Path p;
-        try {
-            p = Path.of(model);
-        } catch (java.nio.file.InvalidPathException e) {
-            p = null;
-        }
-        if (p != null && Files.isRegularFile(p)) return p;
-        if (p != null && Files.isDirectory(p) && holdsTokenizerFiles(p)) return p;
-        Path dir = ModelLocator.locate(model).directory();
-        if (holdsTokenizerFiles(dir)) return dir;
-        if (holdsTokenizerFiles(dir.resolve("assets"))) return dir.resolve("assets");
-        throw new IllegalArgumentException("the model " + model + " (" + dir + ") has no tokenizer files: expected "
-                + "tokenizer.json, vocab.json with merges.txt, or vocab.txt.");
-    }
-
-    private static boolean holdsTokenizerFiles(Path dir) {
-        return Files.isRegularFile(dir.resolve("tokenizer.json")) || Files.isRegularFile(dir.resolve("vocab.json"))
-                || Files.isRegularFile(dir.resolve("vocab.txt"));
-    }
 }

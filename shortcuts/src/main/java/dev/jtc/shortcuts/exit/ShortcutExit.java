@@ -22,26 +22,33 @@ import java.lang.foreign.MemorySegment;
  * computed are the prediction and no further block runs; when nothing fires the pass ends normally and the model's
  * own head gives the logits.
  *
- * <p>One instance serves one thread at a time: it holds the scratch of the check (d + V floats).
+ * <p>One instance serves one thread at a time: it holds the scratch of the check (d + V floats) and the hooks
+ * of its passes, built once, so that a pass allocates nothing here but its {@link Outcome}.
  */
 public final class ShortcutExit implements ExitPolicy {
 
     private final ExitMaps maps;
-    private final ExitRule rule;
     private final Model model;
     private final MemorySegment mapped;
     private final MemorySegment logits;
+    private final Hooks hooks;
+    private ExitRule rule;
     private int row;
     private double threshold;
     private int exitLayer;
 
     /** Scratch is allocated from {@code arena}, which must outlive this object and be usable from the kernels' threads. */
-    public ShortcutExit(ExitMaps maps, ExitRule rule, Arena arena) {
+    public ShortcutExit(ExitMaps maps, Arena arena) {
         this.maps = maps;
-        this.rule = rule;
         this.model = maps.model();
         this.mapped = arena.allocate((long) model.width() * Float.BYTES, 64);
         this.logits = arena.allocate((long) model.vocabSize() * Float.BYTES, 64);
+        long rowBytes = (long) model.width() * Float.BYTES;
+        // When no rule fires, the last block's output at the row is kept and decoded by the model's head, as the
+        // results decode layer L; the tap sees every row as a view, so it is built once and copies one row.
+        this.hooks = Hooks.taps(new TapRequest(Site.BLOCK_OUT, model.layers() - 1, RowSelection.all(),
+                (site, block, sequence, first, count, width, view) -> MemorySegment.copy(view, row * rowBytes, mapped, 0, rowBytes)))
+                .withExitPolicy(this);
     }
 
     /** What a pass gave: the layer it stopped at (L when no rule fired) and the prediction's logits. */
@@ -49,21 +56,21 @@ public final class ShortcutExit implements ExitPolicy {
     }
 
     /**
-     * Runs {@code tokens} and predicts the token at {@code row}; {@code t} is the threshold's t (the position for
-     * GPT-2, 3 for BERT). The returned logits are this object's scratch: valid until its next run.
+     * Runs {@code tokens} under {@code rule} and predicts the token at {@code row}; {@code t} is the threshold's t
+     * (the position for GPT-2, 3 for BERT). The returned logits are this object's scratch: valid until its next run.
      */
-    public Outcome run(int[] tokens, int row, int t) {
+    public Outcome run(ExitRule rule, int[] tokens, int row, int t) {
         if (row < 0 || row >= tokens.length) {
             throw new IllegalArgumentException("row " + row + " is outside the " + tokens.length + " tokens of the input.");
         }
+        this.rule = rule;
         this.row = row;
         this.threshold = rule instanceof ExitRule.Confidence c ? ExitThreshold.of(c.lambda(), t, maps.meanLength()) : Double.NaN;
         this.exitLayer = 0;
-        long logitBytes = (long) model.vocabSize() * Float.BYTES;
-        TapRequest head = TapRequest.at(Site.LOGITS, RowSelection.at(row), (site, block, sequence, first, count, width, view) ->
-                MemorySegment.copy(view, 0, logits, 0, logitBytes));
-        int layers = model.forward(Batch.of(tokens), Hooks.taps(head).withExitPolicy(this));
-        return new Outcome(exitLayer > 0 ? exitLayer : layers, logits);
+        int layers = model.forward(Batch.of(tokens), hooks);
+        if (exitLayer > 0) return new Outcome(exitLayer, logits);
+        model.logits(mapped, 0, 1, logits, 0);
+        return new Outcome(layers, logits);
     }
 
     @Override

@@ -169,14 +169,15 @@ class RunCommandTest {
             assertEquals(ExitThreshold.meanLength(p.full()), maps.meanLength());
             List<Sample> validation = SamplesFile.read(run.resolve("samples.tsv"), Tokenizers.load(model), m.config().architecture(),
                     m.maxPositions()).validation();
+            ShortcutExit exit = new ShortcutExit(maps, arena);
             for (Mapping mapping : List.of(Mapping.ID, Mapping.MAT)) {
                 MappingPredictions decoded = p.of(mapping);
                 for (double lambda : LambdaGrid.paper(mapping)) {
-                    ShortcutExit exit = new ShortcutExit(maps, new ExitRule.Confidence(mapping, lambda), arena);
+                    ExitRule rule = new ExitRule.Confidence(mapping, lambda);
                     int[] simulated = ExitSweep.exitLayers(p, mapping, lambda);
                     for (int r = 0; r < validation.size(); r++) {
                         int[] input = validation.get(r).input();
-                        ShortcutExit.Outcome o = exit.run(input, input.length - 1, p.full().t()[r]);
+                        ShortcutExit.Outcome o = exit.run(rule, input, input.length - 1, p.full().t()[r]);
                         String where = mapping.key() + " λ=" + lambda + " row " + r;
                         assertEquals(simulated[r], o.exitLayer(), where);
                         TopTwo top = TopTwo.of(m.kernels(), o.logits(), 0, m.vocabSize());
@@ -185,10 +186,10 @@ class RunCommandTest {
                     }
                 }
             }
-            ShortcutExit fixed = new ShortcutExit(maps, ExitRule.fixed(1), arena);
+            ExitRule fixed = ExitRule.fixed(1);
             for (int r = 0; r < validation.size(); r++) {
                 int[] input = validation.get(r).input();
-                ShortcutExit.Outcome o = fixed.run(input, input.length - 1, p.full().t()[r]);
+                ShortcutExit.Outcome o = exit.run(fixed, input, input.length - 1, p.full().t()[r]);
                 assertEquals(1, o.exitLayer());
                 TopTwo top = TopTwo.of(m.kernels(), o.logits(), 0, m.vocabSize());
                 assertEquals(p.of(Mapping.MAT).pTop2()[1][r], top.probability2(), 0f, "fixed exit at 1, row " + r);
