@@ -101,7 +101,7 @@ public final class PredictionsFile {
             check(file, tensor(file, st, FULL_T, DType.I32, "[" + n + "]"), rows, "one per validation row");
             check(file, tensor(file, st, FULL_POSITION, DType.I32, "[" + n + "]"), rows, "one per validation row");
             ReferencePredictions full = new ReferencePredictions(intRows(st.raw(FULL_TOP10), n, 10),
-                    st.ints(FULL_T), st.ints(FULL_POSITION));
+                    st.ints(FULL_POSITION), st.ints(FULL_T));
 
             List<MappingPredictions> mappings = new ArrayList<>();
             for (Mapping m : mappingsIn(file, st)) {

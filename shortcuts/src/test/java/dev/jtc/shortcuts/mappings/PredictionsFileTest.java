@@ -36,7 +36,12 @@ class PredictionsFileTest {
 
     @BeforeEach
     void writeAGoodFile() {
-        predictions = RandomPredictions.of(5, BLOCKS, ROWS, VOCAB, List.of(Mapping.MAT, Mapping.ID));
+        ValidationPredictions gpt2Like = RandomPredictions.of(5, BLOCKS, ROWS, VOCAB, List.of(Mapping.MAT, Mapping.ID));
+        // BERT-like t (the constant 3), so that t and position differ and a swap between them shows.
+        int[] t = new int[ROWS];
+        java.util.Arrays.fill(t, 3);
+        ReferencePredictions full = new ReferencePredictions(gpt2Like.full().top10(), gpt2Like.full().position(), t);
+        predictions = new ValidationPredictions(BLOCKS, VOCAB, full, gpt2Like.mappings());
         good = dir.resolve("predictions.safetensors");
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("model", "gpt2");
