@@ -5,7 +5,6 @@ import dev.jtc.weights.LocatedModel;
 import dev.jtc.weights.ModelConfig;
 import dev.jtc.weights.StagedDirectory;
 import dev.jtc.weights.TensorInfo;
-import dev.jtc.weights.TensorSource;
 import dev.jtc.weights.WeightsException;
 import dev.jtc.weights.safetensors.SafetensorsWriter;
 import dev.jtc.weights.tf.HfBertFiles;

@@ -1,8 +1,7 @@
 package dev.jtc.shortcuts.exit;
 
-import dev.jtc.engine.kernels.Kernels;
-import dev.jtc.engine.kernels.PackedWeights;
 import dev.jtc.engine.model.Model;
+import dev.jtc.shortcuts.mappings.LastLayerMaps;
 import dev.jtc.shortcuts.mappings.Mapping;
 import dev.jtc.weights.safetensors.SafetensorsFile;
 
@@ -12,7 +11,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -29,18 +27,14 @@ public final class ExitMaps implements AutoCloseable {
 
     private final Model model;
     private final Arena arena;
-    private final PackedWeights[] toLast;
-    private final MemorySegment[] bias;
+    private final LastLayerMaps toLast;
     private final double meanLength;
-    private final Mapping fitted;
 
-    private ExitMaps(Model model, Arena arena, PackedWeights[] toLast, MemorySegment[] bias, double meanLength) {
+    private ExitMaps(Model model, Arena arena, LastLayerMaps toLast, double meanLength) {
         this.model = model;
         this.arena = arena;
         this.toLast = toLast;
-        this.bias = bias;
         this.meanLength = meanLength;
-        this.fitted = bias[1] != null ? Mapping.AFFINE : Mapping.MAT;
     }
 
     /**
@@ -64,15 +58,7 @@ public final class ExitMaps implements AutoCloseable {
             double meanLength = meanLength(file, meta);
             Arena arena = Arena.ofShared();
             try {
-                PackedWeights[] toLast = new PackedWeights[blocks];
-                MemorySegment[] bias = new MemorySegment[blocks];
-                boolean affine = maps.contains("b.1." + blocks);
-                for (int layer = 1; layer < blocks; layer++) {
-                    MemorySegment a = tensor(maps, "A." + layer + "." + blocks, new long[]{d, d}, arena);
-                    toLast[layer] = model.kernels().pack(a, d, d, Kernels.WeightLayout.OUT_IN, arena);
-                    if (affine) bias[layer] = tensor(maps, "b." + layer + "." + blocks, new long[]{d}, arena);
-                }
-                return new ExitMaps(model, arena, toLast, bias, meanLength);
+                return new ExitMaps(model, arena, LastLayerMaps.load(model, maps, arena), meanLength);
             } catch (RuntimeException e) {
                 arena.close();
                 throw e;
@@ -103,17 +89,6 @@ public final class ExitMaps implements AutoCloseable {
         }
     }
 
-    private static MemorySegment tensor(SafetensorsFile maps, String name, long[] shape, Arena arena) {
-        if (!maps.contains(name)) {
-            throw new IllegalArgumentException(maps.origin() + " has no tensor " + name + "; it is not the maps file of a complete fit.");
-        }
-        if (!Arrays.equals(maps.info(name).shape(), shape)) {
-            throw new IllegalArgumentException(maps.origin() + ": tensor " + name + " has shape " + Arrays.toString(maps.info(name).shape())
-                    + "; expected " + Arrays.toString(shape) + ".");
-        }
-        return maps.f32(name, arena);
-    }
-
     public Model model() {
         return model;
     }
@@ -125,7 +100,7 @@ public final class ExitMaps implements AutoCloseable {
 
     /** The mapping these maps implement: mat, or affine for maps fitted with an intercept. */
     public Mapping fitted() {
-        return fitted;
+        return toLast.mapping();
     }
 
     /**
@@ -139,10 +114,10 @@ public final class ExitMaps implements AutoCloseable {
             model.logits(hidden, row * d, 1, logits, 0);
             return;
         }
-        if (mapping != fitted) {
-            throw new IllegalArgumentException("these maps implement " + fitted.key() + ", not " + mapping.key() + ".");
+        if (mapping != toLast.mapping()) {
+            throw new IllegalArgumentException("these maps implement " + toLast.mapping().key() + ", not " + mapping.key() + ".");
         }
-        model.kernels().matmul(hidden, row * d, d, 1, toLast[layer], bias[layer], mapped, 0, d);
+        toLast.apply(layer, hidden, row, 1, mapped);
         model.logits(mapped, 0, 1, logits, 0);
     }
 

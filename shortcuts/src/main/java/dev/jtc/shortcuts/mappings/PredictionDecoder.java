@@ -52,10 +52,7 @@ public final class PredictionDecoder {
     private final int vocab;
     private final List<Sample> validation;
     private final List<Mapping> mappings;
-    /** A_{L,ℓ} packed for the head's input, ℓ = 0..L−1 (mat and affine). */
-    private final PackedWeights[] toLast;
-    /** b_{L,ℓ} (affine only). */
-    private final MemorySegment[] toLastBias;
+    private final LastLayerMaps toLast;
     /** P_b^{a→a+1} packed, [block][point a]; only the points the part mappings replace. */
     private final PackedWeights[][] subModuleMaps;
 
@@ -70,14 +67,9 @@ public final class PredictionDecoder {
             throw new IllegalArgumentException("the model's vocabulary has " + vocab + " tokens; Precision@k needs at least "
                     + ReferenceRows.TOP_K + ".");
         }
-        boolean affine = maps.contains(biasName(0));
-        this.mappings = new ArrayList<>(List.of(Mapping.ID, affine ? Mapping.AFFINE : Mapping.MAT));
-        this.toLast = new PackedWeights[blocks];
-        this.toLastBias = new MemorySegment[blocks];
-        for (int layer = 0; layer < blocks; layer++) {
-            toLast[layer] = kernels.pack(square(maps, "A." + layer + "." + blocks, arena), width, width, Kernels.WeightLayout.OUT_IN, arena);
-            if (affine) toLastBias[layer] = vector(maps, biasName(layer), arena);
-        }
+        this.toLast = LastLayerMaps.load(model, maps, arena);
+        boolean affine = toLast.mapping() == Mapping.AFFINE;
+        this.mappings = new ArrayList<>(List.of(Mapping.ID, toLast.mapping()));
         // The part mappings replace a sub-module by a map without bias, so they need a run fitted without intercept.
         boolean parts = model.config().architecture() == ModelConfig.Architecture.GPT2 && !affine && maps.contains("P.0.0");
         this.subModuleMaps = new PackedWeights[blocks][];
@@ -86,8 +78,8 @@ public final class PredictionDecoder {
             for (int b = 0; b < blocks; b++) {
                 subModuleMaps[b] = new PackedWeights[5];
                 for (int point : new int[]{0, 1, 3, 4}) {
-                    subModuleMaps[b][point] = kernels.pack(square(maps, "P." + b + "." + point, arena), width, width,
-                            Kernels.WeightLayout.OUT_IN, arena);
+                    MemorySegment p = LastLayerMaps.tensor(maps, "P." + b + "." + point, new long[]{width, width}, arena);
+                    subModuleMaps[b][point] = kernels.pack(p, width, width, Kernels.WeightLayout.OUT_IN, arena);
                 }
             }
         }
@@ -142,8 +134,7 @@ public final class PredictionDecoder {
                     switch (m) {
                         case ID -> model.logits(layerStates[layer], (long) first * width, rows, shortcut, 0);
                         case MAT, AFFINE -> {
-                            kernels.matmul(layerStates[layer], (long) first * width, width, rows, toLast[layer],
-                                    m == Mapping.AFFINE ? toLastBias[layer] : null, mapped, 0, width);
+                            toLast.apply(layer, layerStates[layer], first, rows, mapped);
                             model.logits(mapped, 0, rows, shortcut, 0);
                         }
                         case MAT_ATTN, MAT_FFN, MAT_LN -> runWithReplacedParts(m, layer, first, rows, shortcut);
@@ -207,31 +198,6 @@ public final class PredictionDecoder {
                     + "; expected [" + n + ", " + width + "] (the validation rows of samples.tsv by the model's width).");
         }
         return states.raw(name);
-    }
-
-    private MemorySegment square(SafetensorsFile maps, String name, Arena arena) {
-        return checked(maps, name, new long[]{width, width}, arena);
-    }
-
-    private MemorySegment vector(SafetensorsFile maps, String name, Arena arena) {
-        return checked(maps, name, new long[]{width}, arena);
-    }
-
-    private static MemorySegment checked(SafetensorsFile maps, String name, long[] shape, Arena arena) {
-        if (!maps.contains(name)) {
-            throw new IllegalArgumentException(maps.origin() + " has no tensor " + name + "; it is not the maps file of a "
-                    + "complete fit of this model.");
-        }
-        long[] actual = maps.info(name).shape();
-        if (!Arrays.equals(actual, shape)) {
-            throw new IllegalArgumentException(maps.origin() + ": tensor " + name + " has shape " + Arrays.toString(actual)
-                    + "; expected " + Arrays.toString(shape) + " for this model.");
-        }
-        return maps.f32(name, arena);
-    }
-
-    private String biasName(int layer) {
-        return "b." + layer + "." + blocks;
     }
 
     private MappingPredictions empty(Mapping m, int n) {
