@@ -77,6 +77,9 @@ public final class ShortcutExit implements ExitPolicy {
     public boolean stopAfter(int layer, MemorySegment hidden, int rows, int width) {
         boolean exit = switch (rule) {
             case ExitRule.Fixed f -> layer >= f.layer();
+            // p_top1 − p_top2 never exceeds 1, so a threshold of 1 or more can never be passed: no check is needed
+            // to know the paper's rule says no (as at λ = 1.112, the top of the paper's grids).
+            case ExitRule.Confidence c when threshold >= 1 -> false;
             case ExitRule.Confidence c -> {
                 maps.decode(c.mapping(), layer, hidden, row, mapped, logits);
                 TopTwo top = TopTwo.of(model.kernels(), logits, 0, model.vocabSize());
