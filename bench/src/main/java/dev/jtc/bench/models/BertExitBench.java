@@ -1,0 +1,98 @@
+package dev.jtc.bench.models;
+
+import dev.jtc.engine.model.Model;
+import dev.jtc.engine.model.Models;
+import dev.jtc.shortcuts.TokenizerFiles;
+import dev.jtc.shortcuts.corpus.Sample;
+import dev.jtc.shortcuts.corpus.SamplesFile;
+import dev.jtc.shortcuts.exit.ExitMaps;
+import dev.jtc.shortcuts.exit.ExitRule;
+import dev.jtc.shortcuts.exit.ShortcutExit;
+import dev.jtc.tokenizer.Tokenizers;
+import dev.jtc.weights.Checkpoint;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * True early exit on bert-base-uncased: the time to predict the masked token of the first {@link #SENTENCES}
+ * validation sentences of a {@code jtc run} (their own lengths, one pass each, batch 1) under each λ of the
+ * paper's mat grid, against the full pass over the same sentences ({@code full}: no checks, the model's head at the
+ * masked row). The exit layers are the simulation's, bit for bit, so bench/exit_table.py reads them, and the
+ * Precision@1 at each λ, from the run's predictions. Run with bench/run-exit.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 3, time = 3)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        "-XX:+UseParallelGC", "-Xmx4g"})
+public class BertExitBench {
+
+    /** Validation sentences each operation runs: the table's mean exit layer is over the same ones. */
+    public static final int SENTENCES = 32;
+
+    @Param({"full", "mat:-1.112", "mat:0.0", "mat:0.1", "mat:0.2", "mat:0.3", "mat:0.4", "mat:0.5", "mat:0.6", "mat:0.7",
+            "mat:0.8", "mat:0.9", "mat:1.0", "mat:1.112"})
+    public String rule;
+
+    private Checkpoint checkpoint;
+    private Model model;
+    private ExitMaps maps;
+    private Arena arena;
+    private ShortcutExit exit;
+    private ExitRule exitRule;
+    private int[][] inputs;
+    private int[] rows;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Path run = Path.of(System.getProperty("jtc.run", "runs/bert-base-uncased-europarl-en-0"));
+        checkpoint = Checkpoint.open("bert-base-uncased");
+        model = Models.load(checkpoint.tensors(), checkpoint.config());
+        maps = ExitMaps.load(model, "bert-base-uncased", run.resolve("maps.safetensors"));
+        arena = Arena.ofShared();
+        exit = new ShortcutExit(maps, arena);
+        exitRule = rule.equals("full") ? ExitRule.fixed(model.layers()) : ExitRule.parse(rule);
+        List<Sample> validation = SamplesFile.read(run.resolve("samples.tsv"), Tokenizers.load(TokenizerFiles.locate("bert-base-uncased")),
+                model.config().architecture(), model.maxPositions()).validation();
+        inputs = new int[SENTENCES][];
+        rows = new int[SENTENCES];
+        for (int i = 0; i < SENTENCES; i++) {
+            inputs[i] = validation.get(i).input();
+            rows[i] = validation.get(i).position();
+        }
+    }
+
+    /** All {@link #SENTENCES} sentences; returns the sum of their exit layers so that nothing is optimised away. */
+    @Benchmark
+    public int sentences() {
+        int layers = 0;
+        for (int i = 0; i < SENTENCES; i++) layers += exit.run(exitRule, inputs[i], rows[i], 3).exitLayer();
+        return layers;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        maps.close();
+        model.close();
+        checkpoint.close();
+        arena.close();
+    }
+}
