@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,14 +36,9 @@ class ShortcutsTest {
 
     @BeforeAll
     static void fit() throws Exception {
+        Path run = TinyGpt2.fittedRun(dir);
         model = dir.resolve("tiny-gpt2");
-        Files.createDirectories(model);
-        TinyGpt2.create(model, "x", 3, 24, 4, 260, 64);
-        Path sentences = FitCommandTest.writeSentences(dir.resolve("sentences.txt"));
-        TinyGpt2.Result r = TinyGpt2.jtc("fit", "--model", model.toString(), "--sentences", sentences.toString(),
-                "--train", "200", "--val", "60", "--out", dir.resolve("run").toString());
-        assertEquals(0, r.code(), r.err());
-        maps = dir.resolve("run").resolve("maps.safetensors");
+        maps = run.resolve("maps.safetensors");
     }
 
     private static List<String> inputs() {

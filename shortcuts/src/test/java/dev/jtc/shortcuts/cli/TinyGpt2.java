@@ -51,4 +51,20 @@ final class TinyGpt2 {
         Numpy.run(script, List.of(dir.toString(), "--layers", "" + layers, "--hidden", "" + hidden, "--heads", "" + heads,
                 "--vocab", "" + vocab, "--positions", "" + positions, "--sequences", ids.toString(), "--byte-tokenizer", "--seed", "7"));
     }
+
+    /**
+     * A small random GPT-2 (3 blocks, width 24) in {@code dir}/tiny-gpt2 and a {@code jtc fit} of it on 200 + 60
+     * sentences in {@code dir}/run: what the early-exit and library tests run on.
+     */
+    static Path fittedRun(Path dir) throws IOException, InterruptedException {
+        Path model = dir.resolve("tiny-gpt2");
+        Files.createDirectories(model);
+        create(model, "x", 3, 24, 4, 260, 64);
+        Path sentences = FitCommandTest.writeSentences(dir.resolve("sentences.txt"));
+        Path run = dir.resolve("run");
+        Result r = jtc("fit", "--model", model.toString(), "--sentences", sentences.toString(), "--train", "200", "--val", "60",
+                "--out", run.toString());
+        if (r.code() != 0) throw new AssertionError("the fit of the tiny GPT-2 failed: " + r.err());
+        return run;
+    }
 }
