@@ -19,9 +19,7 @@ public sealed interface ExitRule {
     /** The paper's rule (docs/method.md §7): exit at the first layer ℓ ≥ 1 where p_top1 − p_top2 after {@code mapping} exceeds the threshold of λ. */
     record Confidence(Mapping mapping, double lambda) implements ExitRule {
         public Confidence {
-            if (mapping != Mapping.ID && mapping != Mapping.MAT && mapping != Mapping.AFFINE) {
-                throw new IllegalArgumentException("the confidence rule decodes through id, mat or affine, not " + mapping.key() + ".");
-            }
+            requireDecodable(mapping, "the confidence rule");
             if (!(Math.abs(lambda) <= LAMBDA_LIMIT)) {
                 throw new IllegalArgumentException("λ = " + lambda + " is outside the paper's range [−" + LAMBDA_LIMIT + ", "
                         + LAMBDA_LIMIT + "], where the rule always exits at layer 1 or never exits.");
@@ -32,10 +30,15 @@ public sealed interface ExitRule {
     /** Exit every pass after {@code layer} blocks and decode through {@code mapping}. */
     record Fixed(Mapping mapping, int layer) implements ExitRule {
         public Fixed {
-            if (mapping != Mapping.ID && mapping != Mapping.MAT && mapping != Mapping.AFFINE) {
-                throw new IllegalArgumentException("a fixed exit decodes through id, mat or affine, not " + mapping.key() + ".");
-            }
+            requireDecodable(mapping, "a fixed exit");
             if (layer < 1) throw new IllegalArgumentException("a fixed exit layer is at least 1, got " + layer + ".");
+        }
+    }
+
+    /** An exit decodes the stopped state by itself: through id, mat or affine, not a mapping that reruns blocks. */
+    private static void requireDecodable(Mapping mapping, String what) {
+        if (mapping != Mapping.ID && mapping != Mapping.MAT && mapping != Mapping.AFFINE) {
+            throw new IllegalArgumentException(what + " decodes through id, mat or affine, not " + mapping.key() + ".");
         }
     }
 
