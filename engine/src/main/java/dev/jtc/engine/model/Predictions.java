@@ -25,16 +25,32 @@ public final class Predictions {
      * (ties: lower id first), with probabilities of the full softmax over all {@code n}.
      */
     public static List<TokenScore> topK(MemorySegment logits, long off, int n, int k) {
+        int[] ids = topIds(logits, off, n, k);
+        if (ids.length == 0) return List.of();
+        float max = logits.getAtIndex(F, off + ids[0]); // the best logit is the largest
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += StrictMath.exp(logits.getAtIndex(F, off + i) - (double) max);
+        List<TokenScore> out = new ArrayList<>(ids.length);
+        for (int id : ids) {
+            float v = logits.getAtIndex(F, off + id);
+            out.add(new TokenScore(id, v, StrictMath.exp(v - (double) max) / sum));
+        }
+        return out;
+    }
+
+    /**
+     * The ids of the {@code k} highest of {@code n} logits starting at element {@code off}, best first (ties: lower id
+     * first), without the softmax: for callers that need the ranking only.
+     */
+    public static int[] topIds(MemorySegment logits, long off, int n, int k) {
         if (k < 1) throw new IllegalArgumentException("top-k needs k ≥ 1, got " + k + ".");
         k = Math.min(k, n);
         int[] ids = new int[k];
         float[] vals = new float[k];
         int filled = 0;
-        float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             float v = logits.getAtIndex(F, off + i);
             if (Float.isNaN(v)) throw new IllegalStateException("logit " + i + " is NaN.");
-            if (v > max) max = v;
             if (filled < k || v > vals[filled - 1]) {
                 int j = filled < k ? filled++ : k - 1;
                 while (j > 0 && vals[j - 1] < v) {
@@ -46,13 +62,7 @@ public final class Predictions {
                 ids[j] = i;
             }
         }
-        double sum = 0;
-        for (int i = 0; i < n; i++) sum += StrictMath.exp(logits.getAtIndex(F, off + i) - (double) max);
-        List<TokenScore> out = new ArrayList<>(k);
-        for (int j = 0; j < filled; j++) {
-            out.add(new TokenScore(ids[j], vals[j], StrictMath.exp(vals[j] - (double) max) / sum));
-        }
-        return out;
+        return filled == k ? ids : java.util.Arrays.copyOf(ids, filled);
     }
 
     /** Softmax probabilities of {@code n} logits into {@code out} (may equal {@code logits}), computed in double. */

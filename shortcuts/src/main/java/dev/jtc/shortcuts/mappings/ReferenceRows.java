@@ -2,13 +2,11 @@ package dev.jtc.shortcuts.mappings;
 
 import dev.jtc.engine.kernels.Kernels;
 import dev.jtc.engine.model.Predictions;
-import dev.jtc.engine.model.TokenScore;
 import dev.jtc.engine.model.TopTwo;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.List;
 
 /**
  * The full model's distribution at a chunk of validation rows, held while every shortcut row of the chunk is scored
@@ -62,10 +60,7 @@ final class ReferenceRows {
             double sum = 0;
             for (int v = 0; v < vocab; v++) sum += probabilities.getAtIndex(F, off + v);
             mass[r] = sum;
-            List<TokenScore> best = Predictions.topK(logits, off, vocab, TOP_K);
-            int[] ids = new int[TOP_K];
-            for (int k = 0; k < ids.length; k++) ids[k] = best.get(k).token();
-            top10[firstRow + r] = ids;
+            top10[firstRow + r] = Predictions.topIds(logits, off, vocab, TOP_K);
         }
     }
 
