@@ -1,12 +1,12 @@
-package dev.jtc.shortcuts.cli;
+package dev.jtc.shortcuts;
 
 import dev.jtc.engine.model.Model;
 import dev.jtc.tokenizer.Encoding;
 import dev.jtc.tokenizer.Tokenizer;
 import dev.jtc.weights.ModelConfig;
 
-/** Turns the user's text into the token ids a model runs on, with the errors the commands share. */
-final class ModelInput {
+/** Turns the user's text into the token ids a model runs on, with the errors the commands and the library share. */
+public final class ModelInput {
 
     private ModelInput() {
     }
@@ -15,7 +15,7 @@ final class ModelInput {
      * Encodes {@code text} as the model expects (BERT: [CLS] … [SEP]; GPT-2: no special tokens), refusing
      * empty text and text longer than the model's positions instead of truncating it silently.
      */
-    static Encoding encode(Tokenizer tokenizer, Model model, String text, String option) {
+    public static Encoding encode(Tokenizer tokenizer, Model model, String text, String option) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException(option + " is empty; give the text to run through the model.");
         }

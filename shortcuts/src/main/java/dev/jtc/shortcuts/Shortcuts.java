@@ -91,7 +91,7 @@ public final class Shortcuts implements AutoCloseable {
             position = i;
         }
         if (position < 0) throw new IllegalArgumentException("the text has no [MASK]; e.g. \"the capital of france is [MASK] .\"");
-        return predict(rule, encoding.ids(), position, 3);
+        return predict(rule, encoding.ids(), position);
     }
 
     /** GPT-2: the token after {@code text}, with the pass stopped as {@code rule} says. */
@@ -106,20 +106,14 @@ public final class Shortcuts implements AutoCloseable {
         if (ids.length > model.maxPositions()) {
             throw new IllegalArgumentException(ids.length + " token ids are more than the model's " + model.maxPositions() + " positions.");
         }
-        return predict(rule, ids, ids.length - 1, ids.length - 1);
+        return predict(rule, ids, ids.length - 1);
     }
 
     private Encoding encode(String text) {
-        Encoding e = tokenizer.encode(text, bert, Integer.MAX_VALUE);
-        if (e.size() == 0) throw new IllegalArgumentException("the text gives no tokens.");
-        if (e.size() > model.maxPositions()) {
-            throw new IllegalArgumentException("the text has " + e.size() + " tokens, more than the model's "
-                    + model.maxPositions() + " positions; shorten it.");
-        }
-        return e;
+        return ModelInput.encode(tokenizer, model, text, "the text");
     }
 
-    private Prediction predict(ExitRule rule, int[] ids, int row, int t) {
+    private Prediction predict(ExitRule rule, int[] ids, int row) {
         running.incrementAndGet();
         try {
             if (closed) throw new IllegalStateException("these shortcuts are closed: load them again to predict.");
@@ -127,7 +121,7 @@ public final class Shortcuts implements AutoCloseable {
             if (exit == null) exit = new ShortcutExit(maps, scratch);
             try {
                 long started = System.nanoTime();
-                ShortcutExit.Outcome o = exit.run(rule, ids, row, t);
+                ShortcutExit.Outcome o = exit.run(rule, ids, row);
                 List<TokenScore> top = Predictions.topK(o.logits(), 0, model.vocabSize(), TOP_K);
                 Duration time = Duration.ofNanos(System.nanoTime() - started);
                 List<String> tokens = new ArrayList<>(top.size());

@@ -84,7 +84,7 @@ public class BertExitBench {
     @Benchmark
     public int sentences() {
         int layers = 0;
-        for (int i = 0; i < SENTENCES; i++) layers += exit.run(exitRule, inputs[i], rows[i], 3).exitLayer();
+        for (int i = 0; i < SENTENCES; i++) layers += exit.run(exitRule, inputs[i], rows[i]).exitLayer();
         return layers;
     }
 

@@ -4,6 +4,7 @@ import dev.jtc.engine.generate.Generation;
 import dev.jtc.engine.generate.Generator;
 import dev.jtc.engine.generate.Sampler;
 import dev.jtc.engine.model.Gpt2;
+import dev.jtc.shortcuts.ModelInput;
 import dev.jtc.tokenizer.Encoding;
 import dev.jtc.tokenizer.Tokenizer;
 import dev.jtc.weights.Checkpoint;

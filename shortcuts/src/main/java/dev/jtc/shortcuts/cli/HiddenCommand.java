@@ -7,6 +7,7 @@ import dev.jtc.engine.tap.Hooks;
 import dev.jtc.engine.tap.RowSelection;
 import dev.jtc.engine.tap.Site;
 import dev.jtc.engine.tap.TapRequest;
+import dev.jtc.shortcuts.ModelInput;
 import dev.jtc.tokenizer.Encoding;
 import dev.jtc.tokenizer.Tokenizer;
 import dev.jtc.weights.Checkpoint;

@@ -9,6 +9,7 @@ import dev.jtc.engine.tap.Hooks;
 import dev.jtc.engine.tap.RowSelection;
 import dev.jtc.engine.tap.Site;
 import dev.jtc.engine.tap.TapRequest;
+import dev.jtc.shortcuts.ModelInput;
 import dev.jtc.shortcuts.exit.ExitMaps;
 import dev.jtc.shortcuts.exit.ExitRule;
 import dev.jtc.shortcuts.exit.ShortcutExit;
@@ -97,13 +98,13 @@ final class PredictCommand implements Runnable {
                     for (int p : positions) {
                         printer.heading(p, enc.size());
                         long started = System.nanoTime();
-                        ShortcutExit.Outcome o = shortcut.run(rule, enc.ids(), p, bert ? 3 : p);
+                        ShortcutExit.Outcome o = shortcut.run(rule, enc.ids(), p);
                         double ms = (System.nanoTime() - started) / 1e6;
                         out.printf(Locale.ROOT, "  early exit (%s): after %d of %d blocks, %.1f ms (one cold pass, JIT included)%n", exit, o.exitLayer(), m.layers(), ms);
                         printer.top(o.logits(), 0);
                         if (compare) {
                             started = System.nanoTime();
-                            ShortcutExit.Outcome full = shortcut.run(ExitRule.fixed(m.layers()), enc.ids(), p, 0);
+                            ShortcutExit.Outcome full = shortcut.run(ExitRule.fixed(m.layers()), enc.ids(), p);
                             ms = (System.nanoTime() - started) / 1e6;
                             out.printf(Locale.ROOT, "  full model: %d blocks, %.1f ms%n", full.exitLayer(), ms);
                             printer.top(full.logits(), 0);

@@ -49,6 +49,41 @@ public final class SamplesFile {
      * the position is not the recorded token id (another tokenizer, an edited text) is an error.
      */
     public static Samples read(Path file, Tokenizer tokenizer, Architecture architecture, int maxPositions) {
+        List<String> lines = lines(file);
+        Sampler.Inputs inputs = Sampler.Inputs.of(architecture, tokenizer, maxPositions);
+        List<Sample> train = new ArrayList<>();
+        List<Sample> validation = new ArrayList<>();
+        for (int n = 1; n < lines.size(); n++) {
+            Sample s = parse(lines.get(n), inputs, file + " line " + (n + 1));
+            (s.split() == Split.TRAIN ? train : validation).add(s);
+        }
+        return new Samples(train, validation, 0);
+    }
+
+    /**
+     * The drawn position of every sample of {@code split}, in file order, read without a tokenizer (what the
+     * early-exit threshold's N needs from a run).
+     */
+    public static int[] positions(Path file, Split split) {
+        List<String> lines = lines(file);
+        int[] positions = new int[lines.size() - 1];
+        int count = 0;
+        for (int n = 1; n < lines.size(); n++) {
+            String[] f = lines.get(n).split("\t", -1);
+            String where = file + " line " + (n + 1);
+            if (f.length != FIELDS) throw new IllegalArgumentException(where + ": expected " + FIELDS + " tab-separated fields, found " + f.length + ".");
+            if (Split.ofLabel(f[0]) != split) continue;
+            try {
+                positions[count++] = Integer.parseInt(f[3]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(where + ": position must be a whole number, got \"" + f[3] + "\".", e);
+            }
+        }
+        return java.util.Arrays.copyOf(positions, count);
+    }
+
+    /** The lines of a samples file, its header checked. */
+    private static List<String> lines(Path file) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -58,14 +93,7 @@ public final class SamplesFile {
         if (lines.isEmpty() || !lines.getFirst().equals(HEADER)) {
             throw new IllegalArgumentException("samples file " + file + " does not start with the header \"" + HEADER.replace('\t', ' ') + "\".");
         }
-        Sampler.Inputs inputs = Sampler.Inputs.of(architecture, tokenizer, maxPositions);
-        List<Sample> train = new ArrayList<>();
-        List<Sample> validation = new ArrayList<>();
-        for (int n = 1; n < lines.size(); n++) {
-            Sample s = parse(lines.get(n), inputs, file + " line " + (n + 1));
-            (s.split() == Split.TRAIN ? train : validation).add(s);
-        }
-        return new Samples(train, validation, 0);
+        return lines;
     }
 
     private static Sample parse(String line, Sampler.Inputs inputs, String where) {

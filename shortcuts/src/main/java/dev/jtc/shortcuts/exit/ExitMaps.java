@@ -1,17 +1,15 @@
 package dev.jtc.shortcuts.exit;
 
 import dev.jtc.engine.model.Model;
+import dev.jtc.shortcuts.corpus.SamplesFile;
+import dev.jtc.shortcuts.corpus.Split;
 import dev.jtc.shortcuts.mappings.LastLayerMaps;
 import dev.jtc.shortcuts.mappings.Mapping;
 import dev.jtc.weights.safetensors.SafetensorsFile;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -72,18 +70,8 @@ public final class ExitMaps implements AutoCloseable {
         if (recorded != null) return Double.parseDouble(recorded);
         Path samples = file.resolveSibling("samples.tsv");
         try {
-            List<String> lines = Files.readAllLines(samples, StandardCharsets.UTF_8);
-            long sum = 0;
-            int rows = 0;
-            for (String line : lines.subList(1, lines.size())) {
-                String[] f = line.split("\t", 5);
-                if (f[0].equals("train")) continue;
-                sum += Integer.parseInt(f[3]) + 1L;
-                rows++;
-            }
-            if (rows == 0) throw new IOException("it has no validation rows");
-            return (double) sum / rows;
-        } catch (IOException | RuntimeException e) {
+            return ExitThreshold.meanLength(SamplesFile.positions(samples, Split.VALIDATION));
+        } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + " does not record N, the mean validation length of the exit threshold, "
                     + "and " + samples + " cannot give it (" + e.getMessage() + "); fit the maps again with this jtc.", e);
         }

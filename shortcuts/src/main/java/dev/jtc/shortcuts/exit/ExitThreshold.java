@@ -1,6 +1,7 @@
 package dev.jtc.shortcuts.exit;
 
 import dev.jtc.shortcuts.mappings.ReferencePredictions;
+import dev.jtc.weights.ModelConfig;
 
 /**
  * The paper's early-exit rule (docs/method.md §7, after Schuster et al.'s confident adaptive language modeling): after
@@ -31,18 +32,27 @@ public final class ExitThreshold {
         return (double) pTop1 - (double) pTop2 > threshold;
     }
 
+    /** t of the threshold for the token at {@code position}: the position itself for GPT-2, the constant 3 for BERT. */
+    public static int t(ModelConfig.Architecture architecture, int position) {
+        return architecture == ModelConfig.Architecture.GPT2 ? position : 3;
+    }
+
+    /** N of the threshold over the validation rows of {@code full}: see {@link #meanLength(int[])}. */
+    public static double meanLength(ReferencePredictions full) {
+        return meanLength(full.position());
+    }
+
     /**
      * N of the threshold: the mean of {@code position + 1} over the validation rows. The integer sum is exact, so
      * the value does not depend on the order of the rows.
      */
-    public static double meanLength(ReferencePredictions full) {
-        int[] position = full.position();
-        if (position.length == 0) {
+    public static double meanLength(int[] positions) {
+        if (positions.length == 0) {
             throw new IllegalArgumentException("the early-exit threshold needs at least one validation row to take "
                     + "the mean length N from, got none.");
         }
         long sum = 0;
-        for (int p : position) sum += p + 1L;
-        return (double) sum / position.length;
+        for (int p : positions) sum += p + 1L;
+        return (double) sum / positions.length;
     }
 }

@@ -56,15 +56,16 @@ public final class ShortcutExit implements ExitPolicy {
     }
 
     /**
-     * Runs {@code tokens} under {@code rule} and predicts the token at {@code row}; {@code t} is the threshold's t
-     * (the position for GPT-2, 3 for BERT). The returned logits are this object's scratch: valid until its next run.
+     * Runs {@code tokens} under {@code rule} and predicts the token at {@code row} (for GPT-2 the last: its input
+     * ends at the token predicted from). The returned logits are this object's scratch: valid until its next run.
      */
-    public Outcome run(ExitRule rule, int[] tokens, int row, int t) {
+    public Outcome run(ExitRule rule, int[] tokens, int row) {
         if (row < 0 || row >= tokens.length) {
             throw new IllegalArgumentException("row " + row + " is outside the " + tokens.length + " tokens of the input.");
         }
         this.rule = rule;
         this.row = row;
+        int t = ExitThreshold.t(model.config().architecture(), row);
         this.threshold = rule instanceof ExitRule.Confidence c ? ExitThreshold.of(c.lambda(), t, maps.meanLength()) : Double.NaN;
         this.exitLayer = 0;
         int layers = model.forward(Batch.of(tokens), hooks);

@@ -13,6 +13,7 @@ import dev.jtc.engine.model.Model;
 import dev.jtc.shortcuts.corpus.Sample;
 import dev.jtc.shortcuts.corpus.Samples;
 import dev.jtc.shortcuts.exit.ExitMaps;
+import dev.jtc.shortcuts.exit.ExitThreshold;
 import dev.jtc.shortcuts.figures.R2Heatmap;
 import dev.jtc.shortcuts.metrics.R2Score;
 import dev.jtc.weights.AtomicFile;
@@ -267,11 +268,10 @@ public final class FitRun {
         m.put("tokenizer_options", tokenizerOptions);
         m.put("jtc_version", version);
         if (!samples.validation().isEmpty()) {
-            // N of the early-exit threshold, for a true exit that has only the maps: the same exact mean as the
-            // results' simulation takes from the predictions.
-            long sum = 0;
-            for (Sample s : samples.validation()) sum += s.position() + 1L;
-            m.put(ExitMaps.MEAN_LENGTH, Double.toString((double) sum / samples.validation().size()));
+            // N of the early-exit threshold, for a true exit that has only the maps: the mean the results'
+            // simulation takes from the predictions.
+            int[] positions = samples.validation().stream().mapToInt(Sample::position).toArray();
+            m.put(ExitMaps.MEAN_LENGTH, Double.toString(ExitThreshold.meanLength(positions)));
         }
         return m;
     }

@@ -11,6 +11,7 @@ import dev.jtc.engine.tap.RowSelection;
 import dev.jtc.engine.tap.Site;
 import dev.jtc.engine.tap.TapRequest;
 import dev.jtc.shortcuts.corpus.Sample;
+import dev.jtc.shortcuts.exit.ExitThreshold;
 import dev.jtc.shortcuts.fit.Progress;
 import dev.jtc.weights.ModelConfig;
 import dev.jtc.weights.safetensors.SafetensorsFile;
@@ -109,10 +110,9 @@ public final class PredictionDecoder {
         int[][] top10 = new int[n][];
         int[] position = new int[n];
         int[] t = new int[n];
-        boolean gpt2 = model.config().architecture() == ModelConfig.Architecture.GPT2;
         for (int r = 0; r < n; r++) {
             position[r] = validation.get(r).position();
-            t[r] = gpt2 ? position[r] : 3; // docs/method.md §7: t is the position for GPT-2, the constant 3 for BERT
+            t[r] = ExitThreshold.t(model.config().architecture(), position[r]);
         }
         Map<Mapping, MappingPredictions> out = new EnumMap<>(Mapping.class);
         for (Mapping m : mappings) out.put(m, empty(m, n));

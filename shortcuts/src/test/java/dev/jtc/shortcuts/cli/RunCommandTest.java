@@ -177,7 +177,7 @@ class RunCommandTest {
                     int[] simulated = ExitSweep.exitLayers(p, mapping, lambda);
                     for (int r = 0; r < validation.size(); r++) {
                         int[] input = validation.get(r).input();
-                        ShortcutExit.Outcome o = exit.run(rule, input, input.length - 1, p.full().t()[r]);
+                        ShortcutExit.Outcome o = exit.run(rule, input, input.length - 1);
                         String where = mapping.key() + " λ=" + lambda + " row " + r;
                         assertEquals(simulated[r], o.exitLayer(), where);
                         TopTwo top = TopTwo.of(m.kernels(), o.logits(), 0, m.vocabSize());
@@ -189,7 +189,7 @@ class RunCommandTest {
             ExitRule fixed = ExitRule.fixed(1);
             for (int r = 0; r < validation.size(); r++) {
                 int[] input = validation.get(r).input();
-                ShortcutExit.Outcome o = exit.run(fixed, input, input.length - 1, p.full().t()[r]);
+                ShortcutExit.Outcome o = exit.run(fixed, input, input.length - 1);
                 assertEquals(1, o.exitLayer());
                 TopTwo top = TopTwo.of(m.kernels(), o.logits(), 0, m.vocabSize());
                 assertEquals(p.of(Mapping.MAT).pTop2()[1][r], top.probability2(), 0f, "fixed exit at 1, row " + r);
