@@ -13,24 +13,19 @@ usage: fit_reference.py RUN_DIR  -> prints one JSON object: worst relative predi
 difference, and the number of maps checked.
 """
 import json
-import struct
 import sys
 
 import numpy as np
 
+import safetensors_numpy
+
 
 def read_safetensors(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    meta = header.pop("__metadata__", {})
-    out = {}
-    for name, e in header.items():
-        assert e["dtype"] == "F32", (name, e["dtype"])
-        a, b = e["data_offsets"]
-        out[name] = np.frombuffer(data[a:b], dtype="<f4").reshape(e["shape"]).astype(np.float64)
-    return out, meta
+    """Every tensor of a float32 file as float64, and the metadata."""
+    meta, tensors = safetensors_numpy.read(path)
+    for name, a in tensors.items():
+        assert a.dtype == np.float32, (name, a.dtype)
+    return {name: a.astype(np.float64) for name, a in tensors.items()}, meta
 
 
 def r2_uniform_average(y, p):

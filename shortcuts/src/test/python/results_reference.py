@@ -17,30 +17,14 @@ usage: results_reference.py PREDICTIONS OUT
   writes OUT with lines "metric MAPPING LAYER NAME K VALUE", "sweep MAPPING LAMBDA MEAN_LAYERS PRECISION1",
   "fixed MAPPING LAYER PRECISION1" (floats in repr, which round-trips).
 """
-import json
-import struct
 import sys
 
 import numpy as np
 
-DTYPES = {"I32": np.dtype("<i4"), "F32": np.dtype("<f4")}
+from safetensors_numpy import read as read_safetensors
+
 MAIN_GRID = [-1.112, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.112]
 ID_EXTRA = [1.0112, 1.0224, 1.0336, 1.0448, 1.056, 1.0672, 1.0784, 1.0896, 1.1008]
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        blob = f.read()
-    (length,) = struct.unpack("<Q", blob[:8])
-    header = json.loads(blob[8:8 + length].decode("utf-8"))
-    data = blob[8 + length:]
-    metadata = header.pop("__metadata__", {})
-    tensors = {}
-    for name, entry in header.items():
-        begin, end = entry["data_offsets"]
-        array = np.frombuffer(data[begin:end], dtype=DTYPES[entry["dtype"]])
-        tensors[name] = array.reshape(entry["shape"])
-    return metadata, tensors
 
 
 def sweep(top1, p1, p2, reference, t, mean_length, blocks, lam):
