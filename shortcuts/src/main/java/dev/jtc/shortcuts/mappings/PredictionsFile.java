@@ -64,8 +64,7 @@ public final class PredictionsFile {
 
         ReferencePredictions full = predictions.full();
         int n = full.rows();
-        // Off-heap copies, as FitRun's maps: SafetensorsWriter's staging path for heap segments fails from the second
-        // heap tensor on (it wraps its staging buffer again after a write left the position at the limit: 0 bytes).
+        // Each tensor's rows are separate arrays: they are copied into one contiguous off-heap segment per tensor.
         try (Arena arena = Arena.ofConfined()) {
             long[] perRow = {n};
             long[] perLayerAndRow = {predictions.blocks() + 1L, n};
