@@ -73,6 +73,22 @@ public interface Kernels extends AutoCloseable {
     void matmul(MemorySegment a, long aOff, int lda, int m, PackedWeights w, MemorySegment bias,
                 MemorySegment c, long cOff, int ldc);
 
+    /**
+     * The one-row matmul's column {@code j}: the same float that {@link #matmul} with {@code m = 1} (and, for the
+     * vector kernels, any {@code m}) writes for it, computed alone, for a caller that needs a few outputs of a wide
+     * matrix exactly.
+     */
+    float column(MemorySegment a, long aOff, PackedWeights w, MemorySegment bias, int j);
+
+    /** An 8-bit copy of {@code w} and {@code bias} (may be null) for {@link #estimate}, in {@code arena}; see {@link QuantizedWeights}. */
+    QuantizedWeights quantize(PackedWeights w, MemorySegment bias, Arena arena);
+
+    /**
+     * An estimate of the one-row product {@code a·W + bias} from {@link #quantize}d weights into {@code q.n()} floats
+     * of {@code out} from element {@code outOff}, each within {@link QuantizedWeights#errorBound} of {@link #matmul}'s.
+     */
+    void estimate(MemorySegment a, long aOff, QuantizedWeights q, MemorySegment out, long outOff);
+
     /** LayerNorm over the last dimension of {@code rows × d}; {@code x} and {@code out} may be the same. */
     void layerNorm(MemorySegment x, long xOff, MemorySegment out, long outOff, int rows, int d,
                    MemorySegment gamma, MemorySegment beta, float eps);

@@ -42,10 +42,7 @@ final class ScalarKernels implements Kernels {
     @Override
     public void matmul(MemorySegment a, long aOff, int lda, int m, PackedWeights packed, MemorySegment bias,
                        MemorySegment c, long cOff, int ldc) {
-        if (!(packed instanceof ScalarPacked w)) {
-            throw new IllegalArgumentException("matmul: the weights were packed by another Kernels implementation ("
-                    + packed.getClass().getSimpleName() + "); pack them with the scalar kernels.");
-        }
+        ScalarPacked w = packed(packed, "matmul");
         int k = w.k(), n = w.n();
         KernelChecks.matmul(a, aOff, lda, m, k, n, bias, c, cOff, ldc);
         for (int i = 0; i < m; i++) {
@@ -57,6 +54,64 @@ final class ScalarKernels implements Kernels {
                 c.setAtIndex(F, cOff + (long) i * ldc + j, (float) s);
             }
         }
+    }
+
+    @Override
+    public float column(MemorySegment a, long aOff, PackedWeights packed, MemorySegment bias, int j) {
+        ScalarPacked w = packed(packed, "column");
+        KernelChecks.range(a, aOff, w.k(), "column");
+        if (j < 0 || j >= w.n()) throw new IllegalArgumentException("column: " + j + " is not a column of a matrix with " + w.n() + ".");
+        double s = bias == null ? 0.0 : bias.getAtIndex(F, j);
+        for (int p = 0; p < w.k(); p++) s += (double) a.getAtIndex(F, aOff + p) * w.at(p, j);
+        return (float) s;
+    }
+
+    /** Column j's bytes at {@code q[j·k ..]}. */
+    record ScalarQuantized(int k, int n, byte[] q, QuantizedColumn[] columns, float[] bias) implements QuantizedWeights {
+        @Override
+        public double errorBound(int j, double inputNorm) {
+            return columns[j].slope() * inputNorm + columns[j].intercept();
+        }
+    }
+
+    @Override
+    public QuantizedWeights quantize(PackedWeights packed, MemorySegment bias, Arena arena) {
+        ScalarPacked w = packed(packed, "quantize");
+        int k = w.k(), n = w.n();
+        if (bias != null) KernelChecks.range(bias, 0, n, "quantize: bias");
+        byte[] q = new byte[k * n], column = new byte[k];
+        float[] weights = new float[k], biases = new float[n];
+        QuantizedColumn[] columns = new QuantizedColumn[n];
+        for (int j = 0; j < n; j++) {
+            for (int p = 0; p < k; p++) weights[p] = w.at(p, j);
+            biases[j] = bias == null ? 0f : bias.getAtIndex(F, j);
+            columns[j] = QuantizedColumn.of(weights, k, j, biases[j], column);
+            System.arraycopy(column, 0, q, j * k, k);
+        }
+        return new ScalarQuantized(k, n, q, columns, biases);
+    }
+
+    @Override
+    public void estimate(MemorySegment a, long aOff, QuantizedWeights quantized, MemorySegment out, long outOff) {
+        if (!(quantized instanceof ScalarQuantized w)) {
+            throw new IllegalArgumentException("estimate: the weights were quantized by another Kernels implementation ("
+                    + quantized.getClass().getSimpleName() + "); quantize them with the scalar kernels.");
+        }
+        KernelChecks.range(a, aOff, w.k(), "estimate");
+        KernelChecks.range(out, outOff, w.n(), "estimate");
+        for (int j = 0; j < w.n(); j++) {
+            double s = 0;
+            for (int p = 0; p < w.k(); p++) s += (double) a.getAtIndex(F, aOff + p) * w.q()[j * w.k() + p];
+            out.setAtIndex(F, outOff + j, (float) (s * w.columns()[j].scale() + w.bias()[j]));
+        }
+    }
+
+    private static ScalarPacked packed(PackedWeights w, String what) {
+        if (!(w instanceof ScalarPacked sp)) {
+            throw new IllegalArgumentException(what + ": the weights were packed by another Kernels implementation ("
+                    + w.getClass().getSimpleName() + "); pack them with the scalar kernels.");
+        }
+        return sp;
     }
 
     @Override

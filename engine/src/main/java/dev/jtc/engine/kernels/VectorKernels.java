@@ -40,6 +40,7 @@ final class VectorKernels implements Kernels {
     private final WorkerPool pool;
     private final VectorMatmul matmul;
     private final VectorAttention attention;
+    private final EstimateCall estimateCall = new EstimateCall();
 
     VectorKernels(int threads) {
         this.pool = new WorkerPool(threads);
@@ -97,11 +98,67 @@ final class VectorKernels implements Kernels {
     public void matmul(MemorySegment a, long aOff, int lda, int m, PackedWeights w, MemorySegment bias,
                        MemorySegment c, long cOff, int ldc) {
         pool.requireOpen();
+        matmul.matmul(a, aOff, lda, m, packed(w, "matmul"), bias, c, cOff, ldc);
+    }
+
+    @Override
+    public float column(MemorySegment a, long aOff, PackedWeights w, MemorySegment bias, int j) {
+        pool.requireOpen();
+        VectorPacked vp = packed(w, "column");
+        KernelChecks.range(a, aOff, vp.k, "column");
+        if (j < 0 || j >= vp.n) throw new IllegalArgumentException("column: " + j + " is not a column of a matrix with " + vp.n + ".");
+        if (bias != null) KernelChecks.range(bias, 0, vp.n, "column: bias");
+        return VectorMatmul.column(a, aOff, vp, bias, j);
+    }
+
+    @Override
+    public QuantizedWeights quantize(PackedWeights w, MemorySegment bias, Arena arena) {
+        pool.requireOpen();
+        return VectorQuantized.of(packed(w, "quantize"), bias, arena);
+    }
+
+    @Override
+    public void estimate(MemorySegment a, long aOff, QuantizedWeights q, MemorySegment out, long outOff) {
+        pool.requireOpen();
+        if (!(q instanceof VectorQuantized vq)) {
+            throw new IllegalArgumentException("estimate: the weights were quantized by another Kernels implementation ("
+                    + q.getClass().getSimpleName() + "); quantize them with the vector kernels.");
+        }
+        KernelChecks.range(a, aOff, vq.k, "estimate");
+        KernelChecks.range(out, outOff, vq.n, "estimate");
+        if (pool.size() > 1 && vq.worthSharing() && pool.reaches(a) && pool.reaches(out) && pool.tryAcquire()) {
+            EstimateCall j = estimateCall;
+            try {
+                j.a = a; j.aOff = aOff; j.q = vq; j.out = out; j.outOff = outOff;
+                pool.run(j);
+            } finally {
+                j.a = null; j.q = null; j.out = null;
+                pool.release();
+            }
+            return;
+        }
+        vq.estimate(a, aOff, out, outOff, 0, vq.panelCount);
+    }
+
+    /** The arguments of the estimate the team is working on, reused (a lambda would allocate per call); only touched while holding the pool. */
+    private static final class EstimateCall implements WorkerPool.Job {
+        MemorySegment a, out;
+        long aOff, outOff;
+        VectorQuantized q;
+
+        @Override
+        public void run(int member, int members, int executor) {
+            q.estimate(a, aOff, out, outOff, (int) ((long) q.panelCount * member / members),
+                    (int) ((long) q.panelCount * (member + 1) / members));
+        }
+    }
+
+    private static VectorPacked packed(PackedWeights w, String what) {
         if (!(w instanceof VectorPacked vp)) {
-            throw new IllegalArgumentException("matmul: the weights were packed by another Kernels implementation ("
+            throw new IllegalArgumentException(what + ": the weights were packed by another Kernels implementation ("
                     + w.getClass().getSimpleName() + "); pack them with the vector kernels.");
         }
-        matmul.matmul(a, aOff, lda, m, vp, bias, c, cOff, ldc);
+        return vp;
     }
 
     @Override

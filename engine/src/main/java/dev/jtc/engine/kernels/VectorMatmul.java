@@ -269,6 +269,24 @@ final class VectorMatmul {
     }
 
     /**
+     * Column j of the one-row product: the bias, then each K block's fma chain from zero added to it, exactly the
+     * lane of {@link #gemv} (and of the tiled path) that holds column j, since a vector fma rounds each lane as the
+     * scalar {@link Math#fma} does.
+     */
+    static float column(MemorySegment a, long aOff, VectorPacked w, MemorySegment bias, int j) {
+        int k = w.k;
+        long first = (long) (j / NR) * k * NR + j % NR;
+        float total = bias == null ? 0f : bias.getAtIndex(F, j);
+        for (int pc = 0; pc < k; pc += KC) {
+            int end = Math.min(k, pc + KC);
+            float sum = 0f;
+            for (int kk = pc; kk < end; kk++) sum = Math.fma(a.getAtIndex(F, aOff + kk), w.panels.getAtIndex(F, first + (long) kk * NR), sum);
+            total += sum;
+        }
+        return total;
+    }
+
+    /**
      * The register tile: the 6 × 4-vector product of an A sliver and a B panel over one K block of
      * {@code kc} steps, 24 accumulators from zero, written to the thread's tile buffer {@code t} (row
      * stride 4 vectors); {@link #addTile} then adds it to C. Small and branch-free on purpose, with no

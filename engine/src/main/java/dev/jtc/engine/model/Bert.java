@@ -205,6 +205,18 @@ public final class Bert extends TransformerModel {
         kernels.matmul(normed, normedOff, d, rows, decoder, decoderBias, out, outOff, config.vocabSize());
     }
 
+    @Override
+    public PackedWeights headWeights() {
+        if (!hasMlmHead()) throw noHead();
+        return decoder;
+    }
+
+    @Override
+    public MemorySegment headBias() {
+        if (!hasMlmHead()) throw noHead();
+        return decoderBias;
+    }
+
     /** The MLM head of encoder outputs: transform, then decoder. Same as {@link #logits}. */
     public void mlmHead(MemorySegment hidden, long hiddenOff, int rows, MemorySegment out, long outOff) {
         logits(hidden, hiddenOff, rows, out, outOff);

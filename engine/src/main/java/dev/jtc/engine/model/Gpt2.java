@@ -132,6 +132,16 @@ public final class Gpt2 extends TransformerModel {
         kernels.matmul(normed, normedOff, d, rows, lmHead, null, out, outOff, config.vocabSize());
     }
 
+    @Override
+    public PackedWeights headWeights() {
+        return lmHead;
+    }
+
+    @Override
+    public MemorySegment headBias() {
+        return null;
+    }
+
     /** The LM head of residual-stream vectors: ln_f, then {@code wte·}. Same as {@link #logits}. */
     public void lmHead(MemorySegment hidden, long hiddenOff, int rows, MemorySegment out, long outOff) {
         logits(hidden, hiddenOff, rows, out, outOff);

@@ -1,6 +1,7 @@
 package dev.jtc.engine.model;
 
 import dev.jtc.engine.kernels.Kernels;
+import dev.jtc.engine.kernels.PackedWeights;
 import dev.jtc.engine.tap.Hooks;
 import dev.jtc.engine.tap.Overrides;
 import dev.jtc.engine.tap.Site;
@@ -78,6 +79,16 @@ public interface Model extends AutoCloseable {
      * BERT the tied decoder plus its bias. {@code out} receives {@code rows × vocabSize} floats.
      */
     void logitsFromFinalNorm(MemorySegment normed, long normedOff, int rows, MemorySegment out, long outOff);
+
+    /**
+     * The matrix of {@link #logitsFromFinalNorm}, packed by {@link #kernels()} (d inputs, vocabSize outputs), for a
+     * caller that needs some of the logits exactly ({@link Kernels#column}) or screens them
+     * ({@link Kernels#quantize}). Read-only; it lives as long as the model.
+     */
+    PackedWeights headWeights();
+
+    /** The bias of {@link #logitsFromFinalNorm} ({@code vocabSize} floats), or null when the head has none (GPT-2). */
+    MemorySegment headBias();
 
     /**
      * The full head of residual-stream vectors: {@link #finalNorm} then {@link #logitsFromFinalNorm}

@@ -291,6 +291,20 @@ class ModelBehaviourTest {
         }
 
         @Override
+        public float column(MemorySegment a, long aOff, dev.jtc.engine.kernels.PackedWeights w, MemorySegment bias, int j) {
+            return 0;
+        }
+
+        @Override
+        public dev.jtc.engine.kernels.QuantizedWeights quantize(dev.jtc.engine.kernels.PackedWeights w, MemorySegment bias, Arena arena) {
+            throw new UnsupportedOperationException("idle kernels quantize nothing");
+        }
+
+        @Override
+        public void estimate(MemorySegment a, long aOff, dev.jtc.engine.kernels.QuantizedWeights q, MemorySegment out, long outOff) {
+        }
+
+        @Override
         public void layerNorm(MemorySegment x, long xOff, MemorySegment out, long outOff, int rows, int d,
                               MemorySegment gamma, MemorySegment beta, float eps) {
         }

@@ -2,6 +2,7 @@ package dev.jtc.engine.model;
 
 import dev.jtc.engine.kernels.Kernels;
 import dev.jtc.engine.kernels.PackedWeights;
+import dev.jtc.engine.kernels.QuantizedWeights;
 import dev.jtc.engine.tap.Hooks;
 import dev.jtc.engine.tap.Overrides;
 import dev.jtc.engine.tap.RowSelection;
@@ -296,6 +297,22 @@ class ModelLifecycleTest {
         public void matmul(MemorySegment a, long aOff, int lda, int m, PackedWeights w, MemorySegment bias,
                            MemorySegment c, long cOff, int ldc) {
             inner.matmul(a, aOff, lda, m, w, bias, c, cOff, ldc);
+        }
+
+        @Override
+        public float column(MemorySegment a, long aOff, PackedWeights w, MemorySegment bias, int j) {
+            return inner.column(a, aOff, w, bias, j);
+        }
+
+        @Override
+        public QuantizedWeights quantize(PackedWeights w, MemorySegment bias, Arena arena) {
+            if (!arenas.contains(arena)) arenas.add(arena);
+            return inner.quantize(w, bias, arena);
+        }
+
+        @Override
+        public void estimate(MemorySegment a, long aOff, QuantizedWeights q, MemorySegment out, long outOff) {
+            inner.estimate(a, aOff, q, out, outOff);
         }
 
         @Override

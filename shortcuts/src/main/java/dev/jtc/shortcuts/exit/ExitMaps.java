@@ -1,5 +1,6 @@
 package dev.jtc.shortcuts.exit;
 
+import dev.jtc.engine.kernels.QuantizedWeights;
 import dev.jtc.engine.model.Model;
 import dev.jtc.shortcuts.corpus.SamplesFile;
 import dev.jtc.shortcuts.corpus.Split;
@@ -14,8 +15,9 @@ import java.util.Map;
 
 /**
  * The maps a true early exit needs, loaded once for one model and shared by every thread: {@code A_{L,ℓ}} (and
- * {@code b_{L,ℓ}} for maps fitted with an intercept) for ℓ = 1..L−1, packed for the model's kernels, and N, the
- * mean length of the fit's validation sentences that the paper's threshold divides by. Read-only after loading;
+ * {@code b_{L,ℓ}} for maps fitted with an intercept) for ℓ = 1..L−1, packed for the model's kernels, N, the
+ * mean length of the fit's validation sentences that the paper's threshold divides by, and the 8-bit copy of the
+ * model's head that {@link ConfidenceScreen} reads. Read-only after loading;
  * {@link #close()} frees the packed maps.
  */
 public final class ExitMaps implements AutoCloseable {
@@ -27,12 +29,14 @@ public final class ExitMaps implements AutoCloseable {
     private final Arena arena;
     private final LastLayerMaps toLast;
     private final double meanLength;
+    private final QuantizedWeights quantizedHead;
 
     private ExitMaps(Model model, Arena arena, LastLayerMaps toLast, double meanLength) {
         this.model = model;
         this.arena = arena;
         this.toLast = toLast;
         this.meanLength = meanLength;
+        this.quantizedHead = model.kernels().quantize(model.headWeights(), model.headBias(), arena);
     }
 
     /**
@@ -91,22 +95,26 @@ public final class ExitMaps implements AutoCloseable {
         return toLast.mapping();
     }
 
+    /** The head's 8-bit copy that {@link ConfidenceScreen}s share. */
+    QuantizedWeights quantizedHead() {
+        return quantizedHead;
+    }
+
     /**
-     * Writes the logits of {@code mapping} applied to the state at row {@code row} of layer {@code layer} into
-     * {@code logits}, using {@code mapped} (d floats) as scratch. The same kernels and the same order of operations as
-     * the results' decoder, so the logits are the same bits as there.
+     * Writes {@code mapping} applied to the state at row {@code row} of layer {@code layer} into {@code mapped} (d
+     * floats): id copies it, mat and affine apply the map with the same kernels and order of operations as the
+     * results' decoder, so the head then gives the same logits, bit for bit, as there.
      */
-    void decode(Mapping mapping, int layer, MemorySegment hidden, long row, MemorySegment mapped, MemorySegment logits) {
-        int d = model.width();
+    void map(Mapping mapping, int layer, MemorySegment hidden, long row, MemorySegment mapped) {
+        long rowBytes = (long) model.width() * Float.BYTES;
         if (mapping == Mapping.ID) {
-            model.logits(hidden, row * d, 1, logits, 0);
+            MemorySegment.copy(hidden, row * rowBytes, mapped, 0, rowBytes);
             return;
         }
         if (mapping != toLast.mapping()) {
             throw new IllegalArgumentException("these maps implement " + toLast.mapping().key() + ", not " + mapping.key() + ".");
         }
         toLast.apply(layer, hidden, row, 1, mapped);
-        model.logits(mapped, 0, 1, logits, 0);
     }
 
     @Override
