@@ -1,51 +1,59 @@
 #!/usr/bin/env python3
-"""Joins bench/run-exit's JMH results with the run they measured into one table per λ of the paper's mat grid:
-Precision@1 on the whole validation set (early_exit.csv), the mean exit layer of the sentences timed and the ideal
-speed-up L / that mean (the exit layers recomputed here with numpy from predictions.safetensors by the paper's rule),
-the measured time and speed-up against the full pass, and how much of the ideal it reaches.
+"""Prints bench/run-exit's table from its JMH results: for BERT at each padded length T and for the GPT-2 prefill,
+at each λ of the paper's mat grid: Precision@1 against the full model on the whole validation set of the run
+(early_exit.csv), the mean exit layer of the passes timed (JMH's ExitCounts), the ideal speed-up L / that mean, the
+measured time and speed-up against the full pass in the same table, the share of the ideal it reaches, and the share
+of confidence checks the screen settled without the exact head. Then the library API's throughput with one and two
+threads and its allocation per call.
 
-usage: exit_table.py JMH_JSON RUN_DIR SENTENCES
+usage: exit_table.py BERT_JSON BERT_RUN GPT2_JSON GPT2_RUN THROUGHPUT_1_JSON THROUGHPUT_2_JSON
 """
 import csv
 import json
-import math
-import struct
 import sys
 
-import numpy as np
+
+def precision(run):
+    try:
+        return {float(r["lambda"]): float(r["precision1"]) for r in csv.DictReader(open(run + "/early_exit.csv"))
+                if r["mapping"] == "mat" and r["lambda"]}
+    except FileNotFoundError:
+        return {}
 
 
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    header.pop("__metadata__", None)
-    kinds = {"F32": "<f4", "I32": "<i4"}
-    return {k: np.frombuffer(data[v["data_offsets"][0]:v["data_offsets"][1]], dtype=kinds[v["dtype"]]).reshape(v["shape"])
-            for k, v in header.items()}
+def counts(result):
+    s = result.get("secondaryMetrics", {})
+    passes = s.get("passes", {}).get("score", 0)
+    return (s["exitLayers"]["score"] / passes if passes else float("nan"),
+            s["screened"]["score"] / s["checks"]["score"] if s.get("checks", {}).get("score") else float("nan"))
 
 
-jmh = json.load(open(sys.argv[1]))
-run, count = sys.argv[2], int(sys.argv[3])
-ms = {r["params"]["rule"]: r["primaryMetric"]["score"] for r in jmh}
-p = read_safetensors(run + "/predictions.safetensors")
-L = p["mat.top1"].shape[0] - 1
-N = float(np.mean(p["full.position"].astype(np.int64) + 1))
-conf = p["mat.p_top1"].astype(np.float64) - p["mat.p_top2"].astype(np.float64)
-precision = {float(r["lambda"]): float(r["precision1"]) for r in csv.DictReader(open(run + "/early_exit.csv"))
-             if r["mapping"] == "mat" and r["lambda"]}
+def exit_table(title, results, run, blocks, key):
+    p1 = precision(run)
+    groups = {}
+    for r in results:
+        groups.setdefault(key(r), {})[r["params"]["rule"]] = r
+    for group, by_rule in sorted(groups.items()):
+        full = by_rule["full"]["primaryMetric"]["score"]
+        print(f"\n{title(group)}: full pass {full:.1f} ms an operation")
+        print(f"{'λ':>7} {'P@1 (val)':>9} {'mean exit':>9} {'ideal ×':>8} {'ms':>8} {'measured ×':>10} {'of ideal':>8} {'screened':>8}")
+        for rule, r in sorted(((k, v) for k, v in by_rule.items() if k != "full"), key=lambda x: float(x[0].split(":")[1])):
+            lam = float(rule.split(":")[1])
+            mean, screened = counts(r)
+            score = r["primaryMetric"]["score"]
+            ideal, measured = blocks / mean, full / score
+            print(f"{lam:7.3f} {p1.get(lam, float('nan')):9.3f} {mean:9.2f} {ideal:8.2f} {score:8.1f} {measured:10.2f} "
+                  f"{measured / ideal:8.0%} {screened:8.0%}")
 
-full = ms["full"]
-print(f"bert-base-uncased, {count} validation sentences a run, batch 1; full pass {full:.1f} ms ({full / count:.2f} ms a sentence)")
-print(f"{'λ':>7} {'P@1 (val)':>9} {'mean exit':>9} {'ideal ×':>8} {'ms':>8} {'measured ×':>10} {'of ideal':>8}")
-for rule, score in sorted(((r, s) for r, s in ms.items() if r != "full"), key=lambda x: float(x[0].split(":")[1])):
-    lam = float(rule.split(":")[1])
-    layers = []
-    for r in range(count):
-        thr = 0.9 * lam + 0.1 * math.exp(-4.0 * int(p["full.t"][r]) / N)
-        exit_layer = next((l for l in range(1, L) if conf[l, r] > thr), L)
-        layers.append(exit_layer)
-    mean = sum(layers) / count
-    ideal, measured = L / mean, full / score
-    print(f"{lam:7.3f} {precision.get(lam, float('nan')):9.3f} {mean:9.2f} {ideal:8.2f} {score:8.1f} {measured:10.2f} {measured / ideal:8.0%}")
+
+bert, bert_run, gpt2, gpt2_run, t1, t2 = sys.argv[1:7]
+exit_table(lambda length: f"bert-base-uncased, 16 validation sentences padded to T = {length}, batch 1",
+           json.load(open(bert)), bert_run, 12, lambda r: int(r["params"]["length"]))
+exit_table(lambda _: "GPT-2-small-shaped (random weights), 8 prompts of 128 tokens, next token, batch 1",
+           json.load(open(gpt2)), gpt2_run, 12, lambda r: 0)
+print("\nLibrary API (Shortcuts.predictMasked, bert-base-uncased, validation sentences), one model shared by the threads:")
+print(f"{'rule':>9} {'threads':>7} {'calls/s':>8} {'bytes/call':>10}")
+for path, threads in ((t1, 1), (t2, 2)):
+    for r in json.load(open(path)):
+        alloc = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score", float("nan"))
+        print(f"{r['params']['rule']:>9} {threads:7d} {r['primaryMetric']['score']:8.1f} {alloc:10.0f}")

@@ -83,15 +83,26 @@ public final class Shortcuts implements AutoCloseable {
     /** BERT: the tokens for the one {@code [MASK]} of {@code text}, with the pass stopped as {@code rule} says. */
     public Prediction predictMasked(String text, ExitRule rule) {
         if (!bert) throw new IllegalArgumentException("predictMasked needs a BERT model; this one is GPT-2: use nextToken.");
-        Encoding encoding = encode(text);
+        return predictMasked(encode(text).ids(), rule);
+    }
+
+    /**
+     * BERT: the tokens for the one {@code [MASK]} among the token ids {@code ids} (with {@code [CLS]} and {@code [SEP]},
+     * as the model's tokenizer gives them), for a service that tokenizes the text itself.
+     */
+    public Prediction predictMasked(int[] ids, ExitRule rule) {
+        if (!bert) throw new IllegalArgumentException("predictMasked needs a BERT model; this one is GPT-2: use nextToken.");
+        if (ids.length > model.maxPositions()) {
+            throw new IllegalArgumentException(ids.length + " token ids are more than the model's " + model.maxPositions() + " positions.");
+        }
         int position = -1;
-        for (int i = 0; i < encoding.size(); i++) {
-            if (encoding.id(i) != mask) continue;
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] != mask) continue;
             if (position >= 0) throw new IllegalArgumentException("the text has more than one [MASK]; predictMasked fills exactly one.");
             position = i;
         }
         if (position < 0) throw new IllegalArgumentException("the text has no [MASK]; e.g. \"the capital of france is [MASK] .\"");
-        return predict(rule, encoding.ids(), position);
+        return predict(rule, ids, position);
     }
 
     /** GPT-2: the token after {@code text}, with the pass stopped as {@code rule} says. */

@@ -2,6 +2,7 @@ package dev.jtc.bench.models;
 
 import dev.jtc.engine.model.Model;
 import dev.jtc.engine.model.Models;
+import dev.jtc.engine.model.Sequence;
 import dev.jtc.shortcuts.TokenizerFiles;
 import dev.jtc.shortcuts.corpus.Sample;
 import dev.jtc.shortcuts.corpus.SamplesFile;
@@ -26,31 +27,36 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * True early exit on bert-base-uncased: the time to predict the masked token of the first {@link #SENTENCES}
- * validation sentences of a {@code jtc run} (their own lengths, one pass each, batch 1) under each λ of the
- * paper's mat grid, against the full pass over the same sentences ({@code full}: no checks, the model's head at the
- * masked row). The exit layers are the simulation's, bit for bit, so bench/exit_table.py reads them, and the
- * Precision@1 at each λ, from the run's predictions. Run with bench/run-exit.
+ * True early exit on bert-base-uncased: the time to predict the masked token of {@link #SENTENCES} validation
+ * sentences of a {@code jtc run}, each right-padded to {@link #length} tokens (the first ones that fit; padding is
+ * masked out of attention, so the exits and predictions are those of the sentence alone, while every block does the
+ * work of {@code length} positions), batch 1, under each λ of the paper's mat grid, against the full pass over the
+ * same inputs ({@code full}: no checks, the model's head at the masked row). {@link ExitCounts} reports the exit
+ * layers and how many checks the confidence screen settled. Run with bench/run-exit.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2, time = 3)
-@Measurement(iterations = 3, time = 3)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 4, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
         "-XX:+UseParallelGC", "-Xmx4g"})
 public class BertExitBench {
 
     /** Validation sentences each operation runs: the table's mean exit layer is over the same ones. */
-    public static final int SENTENCES = 32;
+    public static final int SENTENCES = 16;
 
     @Param({"full", "mat:-1.112", "mat:0.0", "mat:0.1", "mat:0.2", "mat:0.3", "mat:0.4", "mat:0.5", "mat:0.6", "mat:0.7",
             "mat:0.8", "mat:0.9", "mat:1.0", "mat:1.112"})
     public String rule;
+
+    @Param({"16", "64", "128"})
+    public int length;
 
     private Checkpoint checkpoint;
     private Model model;
@@ -58,7 +64,7 @@ public class BertExitBench {
     private Arena arena;
     private ShortcutExit exit;
     private ExitRule exitRule;
-    private int[][] inputs;
+    private Sequence[] inputs;
     private int[] rows;
 
     @Setup(Level.Trial)
@@ -72,19 +78,25 @@ public class BertExitBench {
         exitRule = rule.equals("full") ? ExitRule.fixed(model.layers()) : ExitRule.parse(rule);
         List<Sample> validation = SamplesFile.read(run.resolve("samples.tsv"), Tokenizers.load(TokenizerFiles.locate("bert-base-uncased")),
                 model.config().architecture(), model.maxPositions()).validation();
-        inputs = new int[SENTENCES][];
+        List<Sample> fitting = new ArrayList<>();
+        for (Sample s : validation) if (s.input().length <= length && fitting.size() < SENTENCES) fitting.add(s);
+        if (fitting.size() < SENTENCES) {
+            throw new IllegalStateException("only " + fitting.size() + " validation sentences of " + run + " fit in " + length + " tokens.");
+        }
+        inputs = new Sequence[SENTENCES];
         rows = new int[SENTENCES];
         for (int i = 0; i < SENTENCES; i++) {
-            inputs[i] = validation.get(i).input();
-            rows[i] = validation.get(i).position();
+            int[] tokens = java.util.Arrays.copyOf(fitting.get(i).input(), length); // [PAD] is id 0
+            inputs[i] = Sequence.padded(tokens, fitting.get(i).input().length);
+            rows[i] = fitting.get(i).position();
         }
     }
 
-    /** All {@link #SENTENCES} sentences; returns the sum of their exit layers so that nothing is optimised away. */
+    /** All {@link #SENTENCES} sentences; the counts go to {@link ExitCounts}. */
     @Benchmark
-    public int sentences() {
+    public int sentences(ExitCounts counts) {
         int layers = 0;
-        for (int i = 0; i < SENTENCES; i++) layers += exit.run(exitRule, inputs[i], rows[i]).exitLayer();
+        for (int i = 0; i < SENTENCES; i++) layers += counts.add(exit.run(exitRule, inputs[i], rows[i]));
         return layers;
     }
 
