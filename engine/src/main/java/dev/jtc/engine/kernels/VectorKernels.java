@@ -37,6 +37,9 @@ final class VectorKernels implements Kernels {
 
     private static volatile VectorKernels shared;
 
+    /** Per thread, one vector's lanes: where logSumExp reads its lane sums from. */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[L]);
+
     private final WorkerPool pool;
     private final VectorMatmul matmul;
     private final VectorAttention attention;
@@ -370,16 +373,18 @@ final class VectorKernels implements Kernels {
         if (n < 1) throw new IllegalArgumentException("logSumExp needs at least one value, got n = " + n + ".");
         long base = off * Float.BYTES;
         int body = S.loopBound(n);
-        VectorMask<Float> tail = S.indexInRange(body, n);
         FloatVector mx = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int i = 0; i < body; i += L) mx = mx.max(FloatVector.fromMemorySegment(S, x, base + (long) i * Float.BYTES, NATIVE));
-        if (body < n) mx = mx.max(tail(x, base, body, tail));
         float max = mx.reduceLanes(VectorOperators.MAX);
+        // The tail one float at a time: masked tail vectors were boxed on every call, a few hundred bytes each.
+        for (int i = body; i < n; i++) max = Math.max(max, x.getAtIndex(ValueLayout.JAVA_FLOAT, off + i));
         if (Float.isInfinite(max) || Float.isNaN(max)) return max;
         FloatVector shift = FloatVector.broadcast(S, max);
         // Tens of thousands of terms summed plainly in float lanes would lose about 1e-5 of the total, which shows
-        // in small KL divergences; a compensated (Kahan) sum keeps the error near one float rounding of the total,
-        // in registers. (Widening to double needs a shape change that C2 does not keep in registers here.)
+        // in small KL divergences; a compensated (Kahan) sum keeps the error near one float rounding of each lane's
+        // total, in registers. The compensated lanes are then summed in double from an array, in lane order (widening
+        // them to double, reading lanes by a variable index or passing the vector to LaneSum boxed it on every
+        // call), and the tail's terms after them.
         FloatVector sum = FloatVector.zero(S), lost = FloatVector.zero(S);
         for (int i = 0; i < body; i += L) {
             FloatVector y = VectorExp.exp(FloatVector.fromMemorySegment(S, x, base + (long) i * Float.BYTES, NATIVE).sub(shift)).sub(lost);
@@ -387,14 +392,11 @@ final class VectorKernels implements Kernels {
             lost = t.sub(sum).sub(y);
             sum = t;
         }
-        if (body < n) {
-            FloatVector y = VectorExp.exp(tail(x, base, body, tail).sub(shift)).sub(lost);
-            FloatVector t = sum.add(y);
-            lost = t.sub(sum).sub(y);
-            sum = t;
-        }
+        float[] lanes = LANES.get();
+        sum.sub(lost).intoArray(lanes, 0);
         double total = 0;
-        for (int lane = 0; lane < L; lane++) total += (double) sum.lane(lane) - lost.lane(lane);
+        for (float lane : lanes) total += lane;
+        for (int i = body; i < n; i++) total += StrictMath.exp(x.getAtIndex(ValueLayout.JAVA_FLOAT, off + i) - max);
         return max + Math.log(total);
     }
 
