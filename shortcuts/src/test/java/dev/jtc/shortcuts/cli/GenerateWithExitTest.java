@@ -9,6 +9,7 @@ import dev.jtc.engine.model.KvCache;
 import dev.jtc.shortcuts.exit.ExitDecoder;
 import dev.jtc.shortcuts.exit.ExitMaps;
 import dev.jtc.shortcuts.exit.ExitRule;
+import dev.jtc.shortcuts.exit.GenerationAgreement;
 import dev.jtc.shortcuts.exit.KvFill;
 import dev.jtc.shortcuts.exit.ShortcutExit;
 import dev.jtc.shortcuts.exit.SkippedBlockMaps;
@@ -115,6 +116,9 @@ class GenerateWithExitTest {
                     Generation plain = new Generator(m.gpt2(), Sampler.seeded(0.9, 40, 13)).generate(prompt, TOKENS, OptionalInt.empty());
                     assertArrayEquals(plain.tokens(), sampled.tokens(), what + ": seeded sampling");
                     assertEquals(layers, sampled.meanLayers(), what);
+                    // Teaching the same tokens with the same seed must use the same draw at every position.
+                    assertEquals(new GenerationAgreement(TOKENS, TOKENS, TOKENS), GenerationAgreement.of(m.gpt2(), prompt,
+                            sampled.tokens(), plain.tokens(), Sampler.seeded(0.9, 40, 13)), what);
                 }
             }
         });
