@@ -3,25 +3,36 @@ package dev.jtc.engine.generate;
 import dev.jtc.engine.model.Gpt2;
 import dev.jtc.engine.model.KvCache;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.OptionalInt;
+import java.util.function.IntFunction;
 
 /**
- * Plain autoregressive generation with GPT-2: the prompt runs once into a fresh {@link KvCache} (prefill), then
- * each chosen token runs alone against it (decode), so a token costs one position's work instead of the whole
- * sequence's. Each {@link #generate} call has its own cache; a seeded sampler's state carries over from one call to
- * the next, so a text is reproduced by a new generator with a new sampler of the same seed.
+ * Autoregressive generation with GPT-2: the prompt runs once (prefill), then each chosen token runs alone (decode)
+ * against what the earlier ones left in a {@link KvCache}, so a token costs one position's work instead of the whole
+ * sequence's. Each {@link #generate} call opens a {@link Decoder} of its own: the plain one, or one given to the
+ * constructor (an early exit's). A seeded sampler's state carries over from one call to the next, so a text is
+ * reproduced by a new generator with a new sampler of the same seed.
  */
 public final class Generator {
 
     private final Gpt2 model;
     private final Sampler sampler;
+    private final IntFunction<? extends Decoder> decoders;
 
+    /** Plain generation: every token runs every block. */
     public Generator(Gpt2 model, Sampler sampler) {
+        this(model, sampler, positions -> new CachedDecoder(model, positions));
+    }
+
+    /**
+     * Generation through the decoders {@code decoders} opens, given the number of positions a sequence needs
+     * (prompt plus generated tokens but the last, which is chosen and never run).
+     */
+    public Generator(Gpt2 model, Sampler sampler, IntFunction<? extends Decoder> decoders) {
         this.model = model;
         this.sampler = sampler;
+        this.decoders = decoders;
     }
 
     /**
@@ -34,7 +45,6 @@ public final class Generator {
     public Generation generate(int[] prompt, int maxTokens, OptionalInt endToken) {
         if (prompt.length == 0) throw new IllegalArgumentException("the prompt has no tokens; generation needs at least one.");
         if (maxTokens < 1) throw new IllegalArgumentException("the number of tokens to generate must be at least 1; got " + maxTokens + ".");
-        // The last token is chosen, never run, so it needs no position.
         long positions = (long) prompt.length + maxTokens - 1;
         if (positions > model.maxPositions()) {
             throw new IllegalArgumentException("the prompt's " + prompt.length + " tokens and " + maxTokens
@@ -42,25 +52,25 @@ public final class Generator {
         }
         int vocab = model.vocabSize();
         int[] tokens = new int[maxTokens];
+        int[] layers = new int[maxTokens];
         long[] decodeNanos = new long[maxTokens - 1];
         int[] latest = new int[1];
-        // Shared, so the LM head's matmul may use the kernels' worker threads on it.
-        try (KvCache cache = KvCache.of(model, (int) positions); Arena arena = Arena.ofShared()) {
-            MemorySegment logits = arena.allocate((long) vocab * Float.BYTES, 64);
+        try (Decoder decoder = decoders.apply((int) positions)) {
             long start = System.nanoTime();
-            model.step(cache, prompt, logits, 0);
-            tokens[0] = sampler.choose(logits, 0, vocab);
+            layers[0] = decoder.run(prompt);
+            tokens[0] = sampler.choose(decoder.logits(), 0, vocab);
             long prefillNanos = System.nanoTime() - start;
             int made = 1;
             for (; made < maxTokens && !isEnd(tokens[made - 1], endToken); made++) {
                 start = System.nanoTime();
                 latest[0] = tokens[made - 1];
-                model.step(cache, latest, logits, 0);
-                tokens[made] = sampler.choose(logits, 0, vocab);
+                layers[made] = decoder.run(latest);
+                tokens[made] = sampler.choose(decoder.logits(), 0, vocab);
                 decodeNanos[made - 1] = System.nanoTime() - start;
             }
             boolean ended = isEnd(tokens[made - 1], endToken);
-            return new Generation(Arrays.copyOf(tokens, ended ? made - 1 : made),
+            int kept = ended ? made - 1 : made;
+            return new Generation(Arrays.copyOf(tokens, kept), Arrays.copyOf(layers, kept),
                     ended ? Generation.Stop.END_TOKEN : Generation.Stop.MAX_TOKENS,
                     prefillNanos, Arrays.copyOf(decodeNanos, made - 1));
         }

@@ -3,6 +3,7 @@ package dev.jtc.engine.model;
 import dev.jtc.engine.kernels.Kernels;
 import dev.jtc.engine.kernels.Kernels.WeightLayout;
 import dev.jtc.engine.kernels.PackedWeights;
+import dev.jtc.engine.tap.ExitPolicy;
 import dev.jtc.engine.tap.Hooks;
 import dev.jtc.engine.tap.Site;
 import dev.jtc.weights.ModelConfig;
@@ -155,14 +156,35 @@ public final class Gpt2 extends TransformerModel {
      * {@link #forward} gives the last position of the whole sequence so far, without recomputing its earlier
      * positions.
      *
-     * <p>There are no taps, overrides or exit policy here (the step takes no {@link Hooks}): {@link #forward}
-     * serves those. Nothing is allocated; the work runs in the cache's own scratch rows.
+     * <p>There are no taps or overrides here (the step takes no {@link Hooks}): {@link #forward} serves those.
+     * Nothing is allocated; the work runs in the cache's own scratch rows.
      *
      * @throws IllegalArgumentException for no tokens, a token id outside the vocabulary, a cache without room
      *                                  for them or made for another model, or a {@code logits} segment too small
      * @throws IllegalStateException    for a closed cache
      */
     public void step(KvCache cache, int[] tokens, MemorySegment logits, long logitsOff) {
+        step(cache, tokens, ExitPolicy.NEVER, logits, logitsOff);
+    }
+
+    /**
+     * {@link #step(KvCache, int[], MemorySegment, long)} that may stop early. After each block but the last, the
+     * exit policy is asked with the layer reached about the last new position alone (it is shown that one row:
+     * {@code rows = 1}); when it answers true, no further block runs, the new positions are cached with the keys
+     * and values of the blocks they ran and their residual stream at that layer, the logits are left as they were
+     * (the policy makes the prediction) and the layer is returned. When it never does, this is the plain step and
+     * returns L. A prompt longer than a chunk runs its earlier chunks in full: only the last one can stop.
+     *
+     * <p>Positions that stopped early lack the keys and values of the blocks they skipped. Until a caller supplies
+     * them ({@link #fillKeysValues}), every step that is about to run one of those blocks first runs it for them,
+     * from their kept state, as a full step would have (see {@link KvCache}): what a later token attends to is
+     * always computed, and blocks that no later token reaches are never run.
+     *
+     * @return the layer the new positions reached: the policy's layer 1..L−1, or L
+     * @throws IllegalArgumentException as the plain step
+     * @throws IllegalStateException    for a closed cache
+     */
+    public int step(KvCache cache, int[] tokens, ExitPolicy exit, MemorySegment logits, long logitsOff) {
         if (tokens.length == 0) throw new IllegalArgumentException("a step needs at least one new token; got none.");
         cache.requireRoom(this, tokens.length);
         int v = config.vocabSize();
@@ -178,14 +200,15 @@ public final class Gpt2 extends TransformerModel {
         }
         Workspace ws = enter(); // counts the call in, so close() waits for it; the step's scratch is the cache's
         try {
-            runStep(cache, tokens, logits, logitsOff);
+            return runStep(cache, tokens, exit, logits, logitsOff);
         } finally {
             leave(ws);
         }
     }
 
-    private void runStep(KvCache cache, int[] tokens, MemorySegment logits, long logitsOff) {
+    private int runStep(KvCache cache, int[] tokens, ExitPolicy exit, MemorySegment logits, long logitsOff) {
         StepBuffers buf = cache.buffers();
+        int layers = blocks.length;
         int lastRow = 0;
         for (int from = 0; from < tokens.length; from += StepBuffers.ROWS) {
             int rows = Math.min(StepBuffers.ROWS, tokens.length - from);
@@ -195,12 +218,22 @@ public final class Gpt2 extends TransformerModel {
                 MemorySegment.copy(wte, tokens[from + r] * rowBytes, buf.hidden, r * rowBytes, rowBytes);
                 kernels.add(buf.hidden, (long) r * d, wpe, (long) (first + r) * d, d);
             }
-            for (int b = 0; b < blocks.length; b++) cachedBlock(b, cache, first, rows, buf);
+            boolean lastChunk = from + rows == tokens.length;
+            for (int b = 0; b < layers; b++) {
+                catchUp(b, cache, buf);
+                cachedBlock(b, cache, first, rows, buf);
+                if (lastChunk && exit != ExitPolicy.NEVER && b + 1 < layers
+                        && exit.stopAfter(b + 1, buf.hiddenRows[rows - 1], 1, d)) {
+                    cache.advanceStopped(rows, b + 1, buf.hidden);
+                    return b + 1;
+                }
+            }
             cache.advance(rows);
             lastRow = rows - 1;
         }
         kernels.layerNorm(buf.hidden, (long) lastRow * d, buf.normed, 0, 1, d, lnfGamma, lnfBeta, eps);
         logitsFromFinalNorm(buf.normed, 0, 1, logits, logitsOff);
+        return layers;
     }
 
     /**
@@ -210,21 +243,72 @@ public final class Gpt2 extends TransformerModel {
      */
     private void cachedBlock(int b, KvCache cache, int first, int rows, StepBuffers buf) {
         Block w = blocks[b];
-        long floats = (long) rows * d;
-        int keys = first + rows;
-        kernels.layerNorm(buf.hidden, 0, buf.normed, 0, rows, d, w.ln1Gamma, w.ln1Beta, eps);
+        project(w, buf.hidden, rows, buf);
+        cache.store(b, first, rows, buf.qkv, 0);
+        attend(b, cache, 0, rows, first + rows, buf);
+        finish(w, buf.hidden, rows, buf);
+    }
+
+    /**
+     * Before new positions run block b: the earlier positions that stopped after b blocks run it now, since the new
+     * ones are about to attend to their keys and values there. They run in increasing position, gathered up to a
+     * chunk at a time so that the matmuls read the weights once for all of them.
+     */
+    private void catchUp(int b, KvCache cache, StepBuffers buf) {
+        int rows = 0;
+        for (int i = 0; i < cache.pendingCount(); i++) {
+            int position = cache.pending(i);
+            if (cache.storedBlocks(position) != b) continue;
+            cache.loadState(position, buf.late, rows);
+            buf.latePositions[rows++] = position;
+            if (rows == StepBuffers.ROWS) {
+                lateBlock(b, cache, rows, buf);
+                rows = 0;
+            }
+        }
+        if (rows > 0) lateBlock(b, cache, rows, buf);
+        cache.dropCompleted();
+    }
+
+    /**
+     * Block b for gathered earlier positions (not contiguous): every key and value is stored before any of them
+     * attends, so each, attending to the keys up to its own position, finds those of the gathered ones before it.
+     */
+    private void lateBlock(int b, KvCache cache, int rows, StepBuffers buf) {
+        Block w = blocks[b];
+        project(w, buf.late, rows, buf);
+        for (int r = 0; r < rows; r++) cache.store(b, buf.latePositions[r], 1, buf.qkv, r);
+        for (int r = 0; r < rows; r++) attend(b, cache, r, 1, buf.latePositions[r] + 1, buf);
+        finish(w, buf.late, rows, buf);
+        for (int r = 0; r < rows; r++) cache.recomputed(buf.latePositions[r], buf.late, r);
+    }
+
+    /** ln_1 and the fused q|k|v projection of {@code rows} rows of {@code hidden} into the scratch's qkv rows. */
+    private void project(Block w, MemorySegment hidden, int rows, StepBuffers buf) {
+        kernels.layerNorm(hidden, 0, buf.normed, 0, rows, d, w.ln1Gamma, w.ln1Beta, eps);
         kernels.matmul(buf.normed, 0, d, rows, w.attn, w.attnBias, buf.qkv, 0, 3 * d);
-        cache.store(b, first, rows, buf.qkv);
-        kernels.attention(buf.qkv, 0, 3 * d, cache.keys(b), 0, d, cache.values(b), 0, d, rows, keys,
+    }
+
+    /**
+     * Attention of the queries in qkv rows {@code row ..} ({@code rows} of them, the last {@code rows} of
+     * {@code keys} positions) over block b's first {@code keys} cached keys, into the same rows of the scratch.
+     */
+    private void attend(int b, KvCache cache, int row, int rows, int keys, StepBuffers buf) {
+        kernels.attention(buf.qkv, (long) row * 3 * d, 3 * d, cache.keys(b), 0, d, cache.values(b), 0, d, rows, keys,
                 config.heads(), config.headSize(), (float) (1.0 / Math.sqrt(config.headSize())), true, keys,
-                buf.attention, 0, d, buf.attentionScratch);
+                buf.attention, (long) row * d, d, buf.attentionScratch);
+    }
+
+    /** The rest of the block after attention: c_proj and the residual, then the MLP and its residual, in {@code hidden}. */
+    private void finish(Block w, MemorySegment hidden, int rows, StepBuffers buf) {
+        long floats = (long) rows * d;
         kernels.matmul(buf.attention, 0, d, rows, w.proj, w.projBias, buf.sublayer, 0, d);
-        kernels.add(buf.hidden, 0, buf.sublayer, 0, floats);
-        kernels.layerNorm(buf.hidden, 0, buf.normed, 0, rows, d, w.ln2Gamma, w.ln2Beta, eps);
+        kernels.add(hidden, 0, buf.sublayer, 0, floats);
+        kernels.layerNorm(hidden, 0, buf.normed, 0, rows, d, w.ln2Gamma, w.ln2Beta, eps);
         kernels.matmul(buf.normed, 0, d, rows, w.fc, w.fcBias, buf.inner, 0, inner);
         kernels.gelu(buf.inner, 0, (long) rows * inner, config.activation());
         kernels.matmul(buf.inner, 0, inner, rows, w.mlpProj, w.mlpProjBias, buf.sublayer, 0, d);
-        kernels.add(buf.hidden, 0, buf.sublayer, 0, floats);
+        kernels.add(hidden, 0, buf.sublayer, 0, floats);
     }
 
     /**
@@ -233,9 +317,11 @@ public final class Gpt2 extends TransformerModel {
      * each, from element {@code inputsOff}) is taken as the input (BLOCK_IN) of block {@code fromBlock + i}. Early
      * exit needs this: a token that stops at layer ℓ never runs blocks ℓ..L−1, yet later tokens attend to its keys
      * and values there, so they are computed from estimates of those blocks' inputs, such as {@code A_{b,ℓ}·h_ℓ}.
-     * Given the true block inputs, the cache holds what {@link #step} stored.
+     * Given the true block inputs, the cache holds what {@link #step} stored. Afterwards the position holds every
+     * block: a position that had stopped early is no longer computed late by later steps.
      *
-     * @throws IllegalArgumentException for an empty cache, a block outside {@code 0..L}, or too few input rows
+     * @throws IllegalArgumentException for an empty cache, a block outside {@code 0..L}, a block after those the
+     *                                  position holds (which would leave a gap), or too few input rows
      * @throws IllegalStateException    for a closed cache
      */
     public void fillKeysValues(KvCache cache, int fromBlock, MemorySegment blockInputs, long inputsOff) {
@@ -254,8 +340,13 @@ public final class Gpt2 extends TransformerModel {
                     + (layers - fromBlock) + " block inputs of " + d + " floats from element " + inputsOff
                     + "; the segment is too small.");
         }
-        StepBuffers buf = cache.buffers();
         int position = cache.length() - 1;
+        int stored = cache.storedBlocks(position);
+        if (fromBlock > stored) {
+            throw new IllegalArgumentException("position " + position + " holds the keys and values of blocks 0.."
+                    + (stored - 1) + " only; fill them from block " + stored + " or before, not from block " + fromBlock + ".");
+        }
+        StepBuffers buf = cache.buffers();
         Workspace ws = enter();
         try {
             for (int b = fromBlock; b < layers; b++) {
@@ -265,8 +356,9 @@ public final class Gpt2 extends TransformerModel {
                 // The fused projection also computes a query nobody reads: a third more work on one row, against
                 // packing the key and value columns a second time.
                 kernels.matmul(buf.normed, 0, d, 1, w.attn, w.attnBias, buf.qkv, 0, 3 * d);
-                cache.store(b, position, 1, buf.qkv);
+                cache.store(b, position, 1, buf.qkv, 0);
             }
+            cache.filled(position);
         } finally {
             leave(ws);
         }

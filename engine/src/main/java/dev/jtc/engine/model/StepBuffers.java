@@ -30,6 +30,12 @@ final class StepBuffers {
     final MemorySegment inner;
     /** What {@link Kernels#attention} asks for over the whole capacity; null when it asks for none. */
     final MemorySegment attentionScratch;
+    /** Read-only views of each row of {@link #hidden}, made once, for the exit policy: a check allocates nothing. */
+    final MemorySegment[] hiddenRows;
+    /** The residual stream of earlier positions that stopped early, gathered to run a block they lack. */
+    final MemorySegment late;
+    /** The positions of the rows of {@link #late}. */
+    final int[] latePositions = new int[ROWS];
 
     StepBuffers(ModelConfig config, Kernels kernels, int capacity, Arena arena) {
         int d = config.hidden();
@@ -41,6 +47,10 @@ final class StepBuffers {
         inner = floats(arena, (long) ROWS * config.intermediate());
         long scratch = kernels.attentionScratchFloats(ROWS, capacity, config.headSize());
         attentionScratch = scratch == 0 ? null : floats(arena, scratch);
+        hiddenRows = new MemorySegment[ROWS];
+        long rowBytes = (long) d * Float.BYTES;
+        for (int r = 0; r < ROWS; r++) hiddenRows[r] = hidden.asSlice(r * rowBytes, rowBytes).asReadOnly();
+        late = floats(arena, (long) ROWS * d);
     }
 
     private static MemorySegment floats(Arena arena, long n) {

@@ -7,6 +7,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,6 +73,7 @@ class GeneratorTest {
             int[] prompt = {5, 17, 2, 40, 71, 9, 9, 33};
             Generation all = new Generator(gpt2, Sampler.greedy()).generate(prompt, TOKENS, OptionalInt.empty());
             assertEquals(Generation.Stop.MAX_TOKENS, all.stop());
+            assertEquals(3.0, all.meanLayers(), "every token of plain generation runs the 3 blocks");
             assertEquals(TOKENS - 1, all.decodeNanos().length);
             int[] tokens = all.tokens();
             int end = tokens[3];
@@ -79,6 +83,50 @@ class GeneratorTest {
             assertEquals(Generation.Stop.END_TOKEN, stopped.stop());
             assertArrayEquals(Arrays.copyOf(tokens, firstEnd), stopped.tokens());
             assertEquals(firstEnd, stopped.decodeNanos().length);
+        }
+    }
+
+    /**
+     * A decoder given to the generator runs the prompt, then each chosen token alone, in a sequence of the positions
+     * they need; its layer counts are the generation's, and it is closed at the end.
+     */
+    @Test
+    void aGivenDecoderRunsEveryTokenAndReportsItsLayers() throws Exception {
+        Path model = checkpoint(40);
+        try (Checkpoint ckpt = Checkpoint.open(model.toString()); Gpt2 gpt2 = Gpt2.load(ckpt.tensors(), ckpt.config());
+             Arena arena = Arena.ofConfined()) {
+            MemorySegment logits = arena.allocate((long) gpt2.vocabSize() * Float.BYTES);
+            List<int[]> runs = new ArrayList<>();
+            int[] opened = new int[2];
+            // Each run favours the token numbered by how many runs came before, and reports as many blocks.
+            Decoder counting = new Decoder() {
+                @Override
+                public int run(int[] tokens) {
+                    runs.add(tokens.clone());
+                    logits.fill((byte) 0);
+                    logits.setAtIndex(ValueLayout.JAVA_FLOAT, runs.size() + 10, 1f);
+                    return runs.size();
+                }
+
+                @Override
+                public MemorySegment logits() {
+                    return logits;
+                }
+
+                @Override
+                public void close() {
+                    opened[1]++;
+                }
+            };
+            Generation g = new Generator(gpt2, Sampler.greedy(), positions -> {
+                opened[0] = positions;
+                return counting;
+            }).generate(new int[]{1, 2, 3}, 4, OptionalInt.empty());
+            assertArrayEquals(new int[]{11, 12, 13, 14}, g.tokens());
+            assertArrayEquals(new int[]{1, 2, 3, 4}, g.layers());
+            assertEquals(2.5, g.meanLayers());
+            assertEquals(List.of("[1, 2, 3]", "[11]", "[12]", "[13]"), runs.stream().map(Arrays::toString).toList());
+            assertArrayEquals(new int[]{6, 1}, opened, "opened for 3 + 4 − 1 positions, and closed once");
         }
     }
 

@@ -97,6 +97,26 @@ public final class ShortcutExit implements ExitPolicy {
         return new Outcome(layers, logits, checks, screened);
     }
 
+    /**
+     * Readies this object to be the exit policy of one cached GPT-2 step ({@code Gpt2.step} with a policy), which
+     * shows the checks the newest position's row alone: the rule then decides for the state at {@code position},
+     * with t of that position, as {@link #run} decides for the row it predicts from. When the step stops early,
+     * {@link #exitLogits} holds the prediction decoded at the exit layer.
+     */
+    public ExitPolicy forStep(ExitRule rule, int position) {
+        this.rule = rule;
+        this.row = 0;
+        int t = ExitThreshold.t(model.config().architecture(), position);
+        this.threshold = rule instanceof ExitRule.Confidence c ? ExitThreshold.of(c.lambda(), t, maps.meanLength()) : Double.NaN;
+        this.exitLayer = 0;
+        return this;
+    }
+
+    /** The logits decoded at the layer where the latest step or pass stopped early: this object's scratch, valid until its next use. */
+    public MemorySegment exitLogits() {
+        return logits;
+    }
+
     @Override
     public boolean stopAfter(int layer, MemorySegment hidden, int rows, int width) {
         boolean exit = switch (rule) {
