@@ -28,19 +28,25 @@ def counts(result):
             s["screened"]["score"] / s["checks"]["score"] if s.get("checks", {}).get("score") else float("nan"))
 
 
-def exit_table(title, results, run, blocks, key):
+def per_token(result):
+    """Decode: ms per decoded token and the mean exit layer of those tokens, from DecodeCounts."""
+    s = result["secondaryMetrics"]
+    return s["nanos"]["score"] / s["tokens"]["score"] / 1e6, s["layers"]["score"] / s["tokens"]["score"]
+
+
+def exit_table(title, results, run, blocks, key, decode=False):
     p1 = precision(run)
     groups = {}
     for r in results:
         groups.setdefault(key(r), {})[r["params"]["rule"]] = r
     for group, by_rule in sorted(groups.items()):
-        full = by_rule["full"]["primaryMetric"]["score"]
-        print(f"\n{title(group)}: full pass {full:.1f} ms an operation")
+        full = per_token(by_rule["full"])[0] if decode else by_rule["full"]["primaryMetric"]["score"]
+        print(f"\n{title(group)}: full model {full:.2f} ms {'a token' if decode else 'an operation'}")
         print(f"{'λ':>7} {'P@1 (val)':>9} {'mean exit':>9} {'ideal ×':>8} {'ms':>8} {'measured ×':>10} {'of ideal':>8} {'screened':>8}")
         for rule, r in sorted(((k, v) for k, v in by_rule.items() if k != "full"), key=lambda x: float(x[0].split(":")[1])):
             lam = float(rule.split(":")[1])
-            mean, screened = counts(r)
-            score = r["primaryMetric"]["score"]
+            mean, screened = counts(r) if not decode else (per_token(r)[1], float("nan"))
+            score = per_token(r)[0] if decode else r["primaryMetric"]["score"]
             ideal, measured = blocks / mean, full / score
             print(f"{lam:7.3f} {p1.get(lam, float('nan')):9.3f} {mean:9.2f} {ideal:8.2f} {score:8.1f} {measured:10.2f} "
                   f"{measured / ideal:8.0%} {screened:8.0%}")
@@ -49,8 +55,12 @@ def exit_table(title, results, run, blocks, key):
 bert, bert_run, gpt2, gpt2_run, t1, t2 = sys.argv[1:7]
 exit_table(lambda length: f"bert-base-uncased, 16 validation sentences padded to T = {length}, batch 1",
            json.load(open(bert)), bert_run, 12, lambda r: int(r["params"]["length"]))
+gpt2_results = json.load(open(gpt2))
 exit_table(lambda _: "GPT-2-small-shaped (random weights), 8 prompts of 128 tokens, next token, batch 1",
-           json.load(open(gpt2)), gpt2_run, 12, lambda r: 0)
+           [r for r in gpt2_results if r["benchmark"].endswith(".prefill")], gpt2_run, 12, lambda r: 0)
+exit_table(lambda _: "GPT-2-small-shaped (random weights), greedy decoding with a KV cache, 4 × 32 tokens after 16, "
+                     "skipped blocks recomputed lazily",
+           [r for r in gpt2_results if r["benchmark"].endswith(".decode")], gpt2_run, 12, lambda r: 0, decode=True)
 print("\nLibrary API (Shortcuts.predictMasked, bert-base-uncased, validation sentences), one model shared by the threads:")
 print(f"{'rule':>9} {'threads':>7} {'calls/s':>8} {'bytes/call':>10}")
 for path, threads in ((t1, 1), (t2, 2)):

@@ -1,12 +1,17 @@
 package dev.jtc.bench.models;
 
+import dev.jtc.engine.generate.Generation;
+import dev.jtc.engine.generate.Generator;
+import dev.jtc.engine.generate.Sampler;
 import dev.jtc.engine.model.Model;
 import dev.jtc.engine.model.Models;
 import dev.jtc.shortcuts.TokenizerFiles;
 import dev.jtc.shortcuts.corpus.Sample;
 import dev.jtc.shortcuts.corpus.SamplesFile;
+import dev.jtc.shortcuts.exit.ExitDecoder;
 import dev.jtc.shortcuts.exit.ExitMaps;
 import dev.jtc.shortcuts.exit.ExitRule;
+import dev.jtc.shortcuts.exit.KvFill;
 import dev.jtc.shortcuts.exit.ShortcutExit;
 import dev.jtc.tokenizer.Tokenizers;
 import dev.jtc.weights.Checkpoint;
@@ -26,15 +31,20 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
  * True early exit on a GPT-2-small-shaped model (random weights: no real GPT-2 is reachable from our machines, and
  * speed does not depend on the values): the time to predict the next token after {@link #WINDOWS} prompts of
  * {@link #LENGTH} tokens (validation sentences of the model's fit, run together), batch 1, under each λ of the
- * paper's mat grid, against the full pass ({@code full}). The model and its fit come from {@code -Djtc.gpt2.model}
- * and {@code -Djtc.gpt2.run}; bench/run-exit makes both. {@link ExitCounts} reports the exit layers.
+ * paper's mat grid, against the full pass ({@code full}); and greedy generation with a KV cache of
+ * {@link #NEW_TOKENS} tokens after the first {@link #PROMPT} tokens of {@link #GENERATIONS} prompts, the skipped blocks' keys and
+ * values recomputed lazily, timed per decoded token ({@link DecodeCounts}). The model and its fit come from
+ * {@code -Djtc.gpt2.model} and {@code -Djtc.gpt2.run}; bench/run-exit makes both. {@link ExitCounts} reports the
+ * prefill's exit layers.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,6 +59,8 @@ public class Gpt2ExitBench {
     public static final int LENGTH = 128;
     /** Prompts each operation runs. */
     public static final int WINDOWS = 8;
+    /** Generation: the prompts (the first of the windows), their length and the tokens generated after each. */
+    public static final int GENERATIONS = 4, PROMPT = 16, NEW_TOKENS = 32;
 
     @Param({"full", "mat:-1.112", "mat:0.0", "mat:0.1", "mat:0.2", "mat:0.3", "mat:0.4", "mat:0.5", "mat:0.6", "mat:0.7",
             "mat:0.8", "mat:0.9", "mat:1.0", "mat:1.112"})
@@ -61,6 +73,7 @@ public class Gpt2ExitBench {
     private ShortcutExit exit;
     private ExitRule exitRule;
     private int[][] prompts;
+    private Generator generator;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -73,6 +86,7 @@ public class Gpt2ExitBench {
         exit = new ShortcutExit(maps, arena);
         exitRule = rule.equals("full") ? ExitRule.fixed(model.layers()) : ExitRule.parse(rule);
         prompts = prompts(run, modelDir, model);
+        generator = ExitDecoder.generator(maps, exitRule, new KvFill.Recompute(), Sampler.greedy());
     }
 
     /** {@link #WINDOWS} prompts of {@link #LENGTH} tokens: the validation sentences' inputs, one after another. */
@@ -100,6 +114,18 @@ public class Gpt2ExitBench {
         int layers = 0;
         for (int[] prompt : prompts) layers += counts.add(exit.run(exitRule, prompt, LENGTH - 1));
         return layers;
+    }
+
+    /** Greedy generation after the first {@link #PROMPT} tokens of {@link #GENERATIONS} prompts; the counts go to {@link DecodeCounts}. */
+    @Benchmark
+    public int decode(DecodeCounts counts) {
+        int made = 0;
+        for (int i = 0; i < GENERATIONS; i++) {
+            Generation g = generator.generate(Arrays.copyOf(prompts[i], PROMPT), NEW_TOKENS, OptionalInt.empty());
+            counts.add(g);
+            made += g.tokens().length;
+        }
+        return made;
     }
 
     @TearDown(Level.Trial)

@@ -2,6 +2,7 @@ package dev.jtc.engine.model;
 
 import dev.jtc.engine.kernels.Kernels;
 import dev.jtc.engine.kernels.PackedWeights;
+import dev.jtc.engine.kernels.QuantizedWeights;
 import dev.jtc.weights.ModelConfig.Activation;
 
 import java.lang.foreign.Arena;
@@ -24,6 +25,20 @@ final class IdleKernels implements Kernels {
     @Override
     public void matmul(MemorySegment a, long aOff, int lda, int m, PackedWeights w, MemorySegment bias,
                        MemorySegment c, long cOff, int ldc) {
+    }
+
+    @Override
+    public float column(MemorySegment a, long aOff, PackedWeights w, MemorySegment bias, int j) {
+        return 0;
+    }
+
+    @Override
+    public QuantizedWeights quantize(PackedWeights w, MemorySegment bias, Arena arena) {
+        throw new UnsupportedOperationException("idle kernels quantize nothing");
+    }
+
+    @Override
+    public void estimate(MemorySegment a, long aOff, QuantizedWeights q, MemorySegment out, long outOff) {
     }
 
     @Override

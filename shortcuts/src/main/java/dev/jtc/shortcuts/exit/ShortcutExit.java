@@ -84,13 +84,7 @@ public final class ShortcutExit implements ExitPolicy {
         if (row < 0 || row >= sequence.attended()) {
             throw new IllegalArgumentException("row " + row + " is outside the " + sequence.attended() + " attended tokens of the input.");
         }
-        this.rule = rule;
-        this.row = row;
-        int t = ExitThreshold.t(model.config().architecture(), row);
-        this.threshold = rule instanceof ExitRule.Confidence c ? ExitThreshold.of(c.lambda(), t, maps.meanLength()) : Double.NaN;
-        this.exitLayer = 0;
-        this.checks = 0;
-        this.screened = 0;
+        begin(rule, row, row);
         int layers = model.forward(Batch.of(sequence), hooks);
         if (exitLayer > 0) return new Outcome(exitLayer, logits, checks, screened);
         model.logits(mapped, 0, 1, logits, 0);
@@ -104,12 +98,19 @@ public final class ShortcutExit implements ExitPolicy {
      * {@link #exitLogits} holds the prediction decoded at the exit layer.
      */
     public ExitPolicy forStep(ExitRule rule, int position) {
+        begin(rule, 0, position);
+        return this;
+    }
+
+    /** Readies a pass or step: the rule, the row checked among those shown, and the threshold of its position. */
+    private void begin(ExitRule rule, int row, int position) {
         this.rule = rule;
-        this.row = 0;
+        this.row = row;
         int t = ExitThreshold.t(model.config().architecture(), position);
         this.threshold = rule instanceof ExitRule.Confidence c ? ExitThreshold.of(c.lambda(), t, maps.meanLength()) : Double.NaN;
         this.exitLayer = 0;
-        return this;
+        this.checks = 0;
+        this.screened = 0;
     }
 
     /** The logits decoded at the layer where the latest step or pass stopped early: this object's scratch, valid until its next use. */
