@@ -121,9 +121,10 @@ class ShortcutsTest {
             int[] ids = {116, 104, 101, 32, 99, 111};
             ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
             // Steady state: until the JIT has compiled every kernel, vectors still live on the heap (a kernel C2
-            // never compiles costs hundreds of kilobytes a call). The bound is not yet the result's size: masked
-            // tail operations of the attention softmax, GELU and add still box their vectors with this tiny
-            // model's odd widths and lengths (about 3 KB a call with one rule, 10–17 KB after other tests' rules).
+            // never compiles costs hundreds of kilobytes a call). The bound is not the result's size: with this tiny
+            // model's odd widths and lengths, masked tail operations of the attention softmax, GELU and add still
+            // box their vectors (about 10 KB a call); on bert-base-uncased a call allocates about 2.2 KB, a
+            // pass without the result about 1.2 KB (bench/run-exit measures it with -prof gc).
             long perCall = Long.MAX_VALUE;
             int calls = 2_000;
             for (int round = 0; round < 40 && perCall >= BOUND; round++) {
