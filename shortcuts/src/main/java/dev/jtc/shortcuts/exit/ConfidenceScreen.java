@@ -8,6 +8,7 @@ import dev.jtc.engine.model.Model;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 
 /**
  * Proves, when it can, that the paper's rule does not fire for a state, without computing the head: what makes the
@@ -72,7 +73,7 @@ final class ConfidenceScreen {
         double norm = norm(normed, off) * (1 + 1e-6);
         if (!Double.isFinite(norm)) return false;
         kernels.estimate(normed, off, quantized, estimate, 0);
-        java.util.Arrays.fill(topHigh, Double.NEGATIVE_INFINITY);
+        Arrays.fill(topHigh, Double.NEGATIVE_INFINITY);
         double lo1 = Double.NEGATIVE_INFINITY, lo2 = Double.NEGATIVE_INFINITY;
         for (int v = 0; v < vocab; v++) {
             float e = estimate.getAtIndex(ValueLayout.JAVA_FLOAT, v);
