@@ -242,7 +242,8 @@ public final class TsqrAccumulator {
 
     /**
      * Adds {@code other}'s rows to this accumulator, as if they had been added here (after this one's):
-     * other's R and C are stacked as p more rows and folded by the same step. {@code other} keeps its rows.
+     * other's R and C are stacked as p more rows and folded by the same step, or, when this one holds no rows
+     * yet, copied. {@code other} keeps its rows.
      */
     public void merge(TsqrAccumulator other) {
         if (other == null || other == this) {
@@ -255,6 +256,14 @@ public final class TsqrAccumulator {
         }
         foldBuffer();
         other.foldBuffer();
+        if (rowCount == 0) {
+            // [0; R] is already triangular: the stacked step would cost a full merge to return R with new rounding.
+            System.arraycopy(other.r, 0, r, 0, r.length);
+            System.arraycopy(other.c, 0, c, 0, c.length);
+            System.arraycopy(other.targetSquares, 0, targetSquares, 0, m);
+            rowCount = other.rowCount;
+            return;
+        }
         double[] stacked = new double[p * p];
         for (int i = 0; i < p; i++) {
             for (int j = i; j < p; j++) stacked[j * p + i] = other.r[i * p + j];

@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An accumulator written with {@link TsqrAccumulator#writeTo} and read back in another JVM solves and merges to
- * the same bits as the one that was written, and a stream that is not one of its kind is refused.
+ * the same bits as the one that was written, and a stream that is not one of its kind is refused; an accumulator
+ * without rows takes what is merged into it as it is (the driver of a distributed fit starts from empty ones).
  */
 class AccumulatorFormatTest {
 
@@ -43,6 +44,17 @@ class AccumulatorFormatTest {
             pr.slice(0, 50).addTo(copy, 17);
             assertSameSolution(original.solve(), copy.solve(), pr.targets());
         }
+    }
+
+    @Test
+    void anEmptyAccumulatorTakesAMergeAsItIs() {
+        Problem pr = Problem.random(34, 300, 30, 2, 15, 10, 1e-3, true);
+        LeastSquaresOptions o = LeastSquaresOptions.paper();
+        TsqrAccumulator rows = accumulate(pr, o);
+        TsqrAccumulator empty = new TsqrAccumulator(pr.sourceWidth(), pr.targets(), pr.targetWidth(), o);
+        empty.merge(rows);
+        assertEquals(rows.rowCount(), empty.rowCount());
+        assertSameSolution(rows.solve(), empty.solve(), pr.targets());
     }
 
     @Test
