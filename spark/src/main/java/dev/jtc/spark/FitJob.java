@@ -43,8 +43,9 @@ public final class FitJob implements Runnable {
     FitOptions options;
 
     @Option(names = "--partitions", paramLabel = "N",
-            description = "Partitions the samples are dealt into (default: Spark's default parallelism). Each holds "
-                    + "every source's accumulator while it collects, and each adds one merge per source.")
+            description = "Partitions the samples are dealt into (default: as many as tasks can run at once, Spark's "
+                    + "default parallelism / spark.task.cpus). Each holds every source's accumulator while it collects, "
+                    + "and each beyond the first costs one merge per source, about what d more training rows cost.")
     Integer partitions;
 
     @Override
@@ -54,7 +55,7 @@ public final class FitJob implements Runnable {
         try {
             JavaSparkContext spark = JavaSparkContext.fromSparkContext(session.sparkContext());
             Fit.Summary summary = fit(spark, settings, options.out(), options.runOptions(),
-                    partitions != null ? partitions : spark.defaultParallelism());
+                    partitions != null ? partitions : taskSlots(spark));
             spec.commandLine().getOut().println(summary.text());
             spec.commandLine().getOut().flush();
         } finally {
@@ -85,6 +86,14 @@ public final class FitJob implements Runnable {
         // The driver's model (sampling limits, r², metadata) is the one local mode's tasks share.
         Fit.Inputs inputs = new Fit.Inputs(settings, corpus, JvmModels.open(settings.model()), tokenizer);
         return Fit.run(inputs, out, run, progress, collection);
+    }
+
+    /**
+     * One partition per task that can run at once: every slot busy, and no merge more than that needs (a merge costs
+     * about as much as accumulating d more rows, so extra partitions are paid for in CPU, not gained in speed).
+     */
+    static int taskSlots(JavaSparkContext spark) {
+        return Math.max(1, spark.defaultParallelism() / spark.getConf().getInt("spark.task.cpus", 1));
     }
 
     /** The exception a task threw, when {@code e} is Spark's report of the job it failed; else {@code e}. */

@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The Spark fit in local mode against {@code jtc fit} on the same small random GPT-2 and the same samples: maps and
  * r² agree to 1e-6 with 1, 3 and 8 partitions; numpy's lstsq on the Spark run's own training rows agrees with its
  * maps; a task that fails once is retried and changes nothing; {@code jtc run} takes the Spark run directory for
- * its results stage. One SparkSession, {@code local[2,4]} (two cores, a task may fail up to three times), serves the class.
+ * its results stage; a corpus given as a Hadoop file-system URI is sampled as the same local file. One SparkSession, {@code local[2,4]} (two cores, a task may fail up to three times), serves the class.
  */
 class FitJobTest {
 
@@ -108,6 +108,16 @@ class FitJobTest {
             spark.sc().removeSparkListener(failures);
         }
         assertEquals(1, failedTasks.get(), "the injected failure should have failed exactly one task attempt");
+    }
+
+    @Test
+    void aCorpusOnAHadoopFileSystemIsSampledAsTheLocalFile() throws IOException {
+        Path run = dir.resolve("spark-hadoop-corpus");
+        FitSettings remote = settings().withCorpus(sentences.toUri().toString());
+        assertTrue(remote.corpus().startsWith("file:/"), remote.corpus());
+        FitJob.fit(spark, remote, run, new Fit.RunOptions(false, false, false), 2);
+        TinyRuns.assertSameFit(local, run, TOLERANCE);
+        assertEquals(remote.corpus(), new ObjectMapper().readTree(run.resolve("settings.json").toFile()).path("corpus").asText());
     }
 
     @Test
