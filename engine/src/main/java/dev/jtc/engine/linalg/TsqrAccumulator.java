@@ -1,7 +1,13 @@
 package dev.jtc.engine.linalg;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.util.Arrays;
 
 /**
@@ -12,7 +18,11 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe: one thread adds rows (the kernels it calls use several threads inside).
  * Results do not depend on how rows were split into {@code addRows} calls, only on their order
- * (and on when {@link #solve} or {@link #merge} folded a partial buffer early).
+ * (and on when {@link #solve}, {@link #merge} or {@link #writeTo} folded a partial buffer early).
+ *
+ * <p>{@link #writeTo} and {@link #read} carry an accumulator to another JVM (a distributed fit merges the
+ * accumulators of its partitions): R's upper triangle, C and the target squares as raw little-endian doubles
+ * behind a versioned header.
  */
 public final class TsqrAccumulator {
 
@@ -36,10 +46,14 @@ public final class TsqrAccumulator {
     private final double[] c;
     /** Σ y² of every right-hand-side column over all rows seen, for the residuals. */
     private final double[] targetSquares;
-    /** Buffered rows of X, column-major with column stride {@link #blockRows}, as the panel factorisation reads them. */
-    private final double[] xRows;
-    /** Buffered rows of Y, row-major m wide. */
-    private final double[] yRows;
+    /**
+     * Buffered rows of X, column-major with column stride {@link #blockRows}, as the panel factorisation reads them;
+     * allocated with the first row, so an accumulator that only merges and solves (read back from another JVM)
+     * never holds the buffer, which is as large as R and C.
+     */
+    private double[] xRows;
+    /** Buffered rows of Y, row-major m wide; allocated with {@link #xRows}. */
+    private double[] yRows;
     private int buffered;
     private long rowCount;
 
@@ -63,8 +77,6 @@ public final class TsqrAccumulator {
         this.r = new double[p * p];
         this.c = new double[p * m];
         this.targetSquares = new double[m];
-        this.xRows = new double[blockRows * p];
-        this.yRows = new double[blockRows * m];
     }
 
     /**
@@ -83,12 +95,31 @@ public final class TsqrAccumulator {
      * {@link #solve()} and a factorisation step allocate on top of it, for a memory check before a run.
      */
     public static long bytesNeeded(int sourceWidth, int targets, int targetWidth, LeastSquaresOptions options) {
-        checkShape(sourceWidth, targets, targetWidth, options);
-        long p = options.columns(sourceWidth), m = (long) targets * targetWidth, b = blockRows((int) p);
-        long resident = Double.BYTES * (p * p + p * m + b * p + b * m + m);
+        long resident = bytesWhileCollecting(sourceWidth, targets, targetWidth, options);
+        long p = options.columns(sourceWidth), m = (long) targets * targetWidth;
         long solving = Double.BYTES * (4 * p * p + 3 * p * m + 2L * PivotedQr.PANEL * m + StackedQr.CHUNK * p)
                 + Float.BYTES * p * m;
         return resident + solving;
+    }
+
+    /**
+     * The bytes one accumulator of this shape holds while rows stream in: R, C, the row buffer and the target
+     * squares (a distributed fit's executor holds one per source for each partition it collects).
+     */
+    public static long bytesWhileCollecting(int sourceWidth, int targets, int targetWidth, LeastSquaresOptions options) {
+        checkShape(sourceWidth, targets, targetWidth, options);
+        long p = options.columns(sourceWidth), m = (long) targets * targetWidth, b = blockRows((int) p);
+        return Double.BYTES * (p * p + p * m + b * p + b * m + m);
+    }
+
+    /**
+     * The bytes {@link #writeTo} writes for an accumulator of this shape: R's upper triangle, C and the target
+     * squares, plus a header of under 64 bytes.
+     */
+    public static long bytesWritten(int sourceWidth, int targets, int targetWidth, LeastSquaresOptions options) {
+        checkShape(sourceWidth, targets, targetWidth, options);
+        long p = options.columns(sourceWidth), m = (long) targets * targetWidth;
+        return 64 + Double.BYTES * (p * (p + 1) / 2 + p * m + m);
     }
 
     private static void checkShape(int sourceWidth, int targets, int targetWidth, LeastSquaresOptions options) {
@@ -125,6 +156,7 @@ public final class TsqrAccumulator {
                 for (int o = 0; o < targetWidth; o++) finite(row[o], "y[" + t + "]", i, o);
             }
         }
+        allocateBuffer();
         for (int i = 0; i < rows; i++) {
             int slot = buffered;
             MemorySegment.copy(x, FLOAT, (long) i * sourceWidth * Float.BYTES, row, 0, sourceWidth);
@@ -148,12 +180,19 @@ public final class TsqrAccumulator {
                 for (int o = 0; o < targetWidth; o++) finite(y[t][i * targetWidth + o], "y[" + t + "]", i, o);
             }
         }
+        allocateBuffer();
         for (int i = 0; i < rows; i++) {
             int slot = buffered;
             for (int j = 0; j < sourceWidth; j++) xRows[j * blockRows + slot] = x[i * sourceWidth + j];
             for (int t = 0; t < targets; t++) System.arraycopy(y[t], i * targetWidth, yRows, slot * m + t * targetWidth, targetWidth);
             rowTaken();
         }
+    }
+
+    private void allocateBuffer() {
+        if (xRows != null) return;
+        xRows = new double[blockRows * p];
+        yRows = new double[blockRows * m];
     }
 
     private void checkCall(int rows, long xLength, long[] yLengths) {
@@ -203,7 +242,8 @@ public final class TsqrAccumulator {
 
     /**
      * Adds {@code other}'s rows to this accumulator, as if they had been added here (after this one's):
-     * other's R and C are stacked as p more rows and folded by the same step. {@code other} keeps its rows.
+     * other's R and C are stacked as p more rows and folded by the same step, or, when this one holds no rows
+     * yet, copied. {@code other} keeps its rows.
      */
     public void merge(TsqrAccumulator other) {
         if (other == null || other == this) {
@@ -216,6 +256,14 @@ public final class TsqrAccumulator {
         }
         foldBuffer();
         other.foldBuffer();
+        if (rowCount == 0) {
+            // [0; R] is already triangular: the stacked step would cost a full merge to return R with new rounding.
+            System.arraycopy(other.r, 0, r, 0, r.length);
+            System.arraycopy(other.c, 0, c, 0, c.length);
+            System.arraycopy(other.targetSquares, 0, targetSquares, 0, m);
+            rowCount = other.rowCount;
+            return;
+        }
         double[] stacked = new double[p * p];
         for (int i = 0; i < p; i++) {
             for (int j = i; j < p; j++) stacked[j * p + i] = other.r[i * p + j];
@@ -223,6 +271,80 @@ public final class TsqrAccumulator {
         StackedQr.factor(r, p, stacked, p, p, kernels).apply(c, m, other.c);
         for (int j = 0; j < m; j++) targetSquares[j] += other.targetSquares[j];
         rowCount += other.rowCount;
+    }
+
+    /** "JTCQ": the first four bytes of {@link #writeTo}'s format. */
+    private static final int MAGIC = 0x4A544351;
+    /** Raised when the format changes; {@link #read} refuses any other. */
+    private static final int FORMAT_VERSION = 1;
+    /** Doubles converted per bulk copy (64 KiB of bytes): whole arrays would double a 1 GB accumulator's memory. */
+    private static final int CHUNK_DOUBLES = 8192;
+
+    /**
+     * Writes this accumulator's state so that {@link #read} rebuilds one that merges and solves exactly as this
+     * one would: buffered rows are folded first (as {@link #merge} does), then the shape and options, the row
+     * count, R's upper triangle row by row, C and the target squares, every double as 8 little-endian bytes.
+     */
+    public void writeTo(DataOutput out) throws IOException {
+        foldBuffer();
+        out.writeInt(MAGIC);
+        out.writeInt(FORMAT_VERSION);
+        out.writeInt(sourceWidth);
+        out.writeInt(targets);
+        out.writeInt(targetWidth);
+        out.writeUTF(options.intercept().name());
+        out.writeDouble(options.ridge());
+        out.writeUTF(options.precision().name());
+        out.writeLong(rowCount);
+        byte[] bytes = new byte[CHUNK_DOUBLES * Double.BYTES];
+        for (int i = 0; i < p; i++) writeDoubles(out, r, i * p + i, p - i, bytes);
+        writeDoubles(out, c, 0, c.length, bytes);
+        writeDoubles(out, targetSquares, 0, m, bytes);
+    }
+
+    /** An accumulator written by {@link #writeTo}, on the shared vector kernels. */
+    public static TsqrAccumulator read(DataInput in) throws IOException {
+        int magic = in.readInt(), version = in.readInt();
+        if (magic != MAGIC || version != FORMAT_VERSION) {
+            throw new IOException(String.format(java.util.Locale.ROOT, "not a jtc accumulator of format %d (magic %08x, version %d)",
+                    FORMAT_VERSION, magic, version));
+        }
+        int sourceWidth = in.readInt(), targets = in.readInt(), targetWidth = in.readInt();
+        LeastSquaresOptions options;
+        try {
+            options = new LeastSquaresOptions(Intercept.valueOf(in.readUTF()), in.readDouble(), DataPrecision.valueOf(in.readUTF()));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("a jtc accumulator with unreadable options (" + e.getMessage() + ")", e);
+        }
+        TsqrAccumulator a = new TsqrAccumulator(sourceWidth, targets, targetWidth, options);
+        a.rowCount = in.readLong();
+        byte[] bytes = new byte[CHUNK_DOUBLES * Double.BYTES];
+        for (int i = 0; i < a.p; i++) readDoubles(in, a.r, i * a.p + i, a.p - i, bytes);
+        readDoubles(in, a.c, 0, a.c.length, bytes);
+        readDoubles(in, a.targetSquares, 0, a.m, bytes);
+        return a;
+    }
+
+    private static void writeDoubles(DataOutput out, double[] values, int from, int count, byte[] bytes) throws IOException {
+        DoubleBuffer view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
+        for (int done = 0; done < count; ) {
+            int n = Math.min(CHUNK_DOUBLES, count - done);
+            view.clear();
+            view.put(values, from + done, n);
+            out.write(bytes, 0, n * Double.BYTES);
+            done += n;
+        }
+    }
+
+    private static void readDoubles(DataInput in, double[] values, int from, int count, byte[] bytes) throws IOException {
+        DoubleBuffer view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
+        for (int done = 0; done < count; ) {
+            int n = Math.min(CHUNK_DOUBLES, count - done);
+            in.readFully(bytes, 0, n * Double.BYTES);
+            view.clear();
+            view.get(values, from + done, n);
+            done += n;
+        }
     }
 
     private String describe() {

@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
-/** The options of a fit, shared by {@code jtc fit} and {@code jtc run} as a picocli mixin. */
-final class FitOptions {
+/** The options of a fit, shared by {@code jtc fit}, {@code jtc run} and the Spark fit ({@code jtc-spark}) as a picocli mixin. */
+public final class FitOptions {
 
     @Mixin
     ModelOption model;
@@ -67,7 +67,7 @@ final class FitOptions {
     boolean force;
 
     /** The settings these options stand for, with the defaults filled in. */
-    FitSettings settings() {
+    public FitSettings settings() {
         boolean sentenceFile = corpusChoice != null && corpusChoice.sentences != null;
         String corpus = sentenceFile ? corpusChoice.sentences.toString()
                 : corpusChoice != null && corpusChoice.corpus != null ? corpusChoice.corpus : "europarl:en";
@@ -80,11 +80,16 @@ final class FitOptions {
     }
 
     /** The model's tokenizer, with the fit's tokenizer options. */
-    Tokenizer tokenizer() {
+    public Tokenizer tokenizer() {
         return Tokenizers.load(TokenizerFiles.locate(model.id), TokenizerOptions.defaults().withPeriodAsPadToken(periodAsPad));
     }
 
-    Fit.RunOptions runOptions() {
+    public Fit.RunOptions runOptions() {
         return new Fit.RunOptions(keepTrainStates, force, true);
+    }
+
+    /** {@code --out}, or null for the default {@code runs/MODEL-CORPUS-SEED}. */
+    public Path out() {
+        return out;
     }
 }

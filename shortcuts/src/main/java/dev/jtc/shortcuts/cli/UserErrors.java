@@ -11,7 +11,7 @@ import java.nio.file.NoSuchFileException;
  * Turns the exceptions that mean "bad input" into one line on stderr and exit code 2.
  * Anything else is a bug in jtc and keeps its stack trace.
  */
-final class UserErrors implements CommandLine.IExecutionExceptionHandler {
+public final class UserErrors implements CommandLine.IExecutionExceptionHandler {
 
     static final int EXIT_USER_ERROR = 2;
 

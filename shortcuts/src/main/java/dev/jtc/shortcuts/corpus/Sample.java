@@ -1,5 +1,6 @@
 package dev.jtc.shortcuts.corpus;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -13,8 +14,11 @@ import java.util.Arrays;
  * @param text     the text that was tokenized (a paragraph-final sentence with its "\n")
  * @param input    the ids the model runs on: GPT-2 tokens[0..position]; BERT [CLS] … [SEP] with [MASK]
  *                 at {@code position}
+ *
+ * <p>Serializable: a distributed fit sends its samples to the machines that run the model.
  */
-public record Sample(Split split, int index, int document, int position, int tokenId, String text, int[] input) {
+public record Sample(Split split, int index, int document, int position, int tokenId, String text, int[] input)
+        implements Serializable {
 
     @Override
     public boolean equals(Object o) {

@@ -1,6 +1,5 @@
 package dev.jtc.shortcuts.fit;
 
-import dev.jtc.engine.linalg.TsqrAccumulator;
 import dev.jtc.engine.model.Batch;
 import dev.jtc.engine.model.Model;
 import dev.jtc.engine.model.Sequence;
@@ -24,8 +23,11 @@ import java.util.List;
  * <p>Training rows are never all held: they wait in a block of {@link #BLOCK_ROWS} rows per state and go to
  * the accumulators when the block is full. Samples run in batches of similar length (sorted by input length,
  * ties by sample order), which keeps the matmuls wide and the order — hence every rounding — the same on every run.
+ *
+ * <p>{@code jtc fit} runs one over all samples ({@link StateCollector#local}); a distributed fit runs one per
+ * partition of the samples, each into its own {@link CollectedStates}.
  */
-final class Collection {
+public final class Collection {
 
     /** Rows per state handed to the accumulators at once: large enough for their blocked QR to run at GEMM speed. */
     static final int BLOCK_ROWS = 256;
@@ -36,37 +38,30 @@ final class Collection {
 
     private final Model model;
     private final ShortcutPlan plan;
-    private final List<TsqrAccumulator> accumulators;
-    private final StateMatrices validation;
-    private final StateMatrices keptTrain;
+    private final CollectedStates into;
     private final Progress progress;
     private final int width;
     /** The training rows waiting for the accumulators, one block per state of the plan. */
     private final MemorySegment[] pending;
     private int pendingRows;
     private long tokens;
-    /** Σ‖row‖² of each state's training rows, in double: the scale a map's residual is relative to. */
-    private final double[] trainSumOfSquares;
     /** Where each accumulator's source and targets wait in {@link #pending}. */
     private final int[] sourceState;
     private final int[][] targetStates;
 
     /**
-     * @param accumulators one per {@code plan.sources()}, in that order, each with that source's maps as targets
-     * @param keptTrain    where to keep every training row too ({@code --keep-train-states}), or null
+     * @param into  where the states go: its plan must be {@code model}'s, its matrices must have a row for every sample
+     *              {@link #run} will be given (its kept training matrices, if any, for every training sample)
+     * @param arena holds the blocks of training rows waiting for the accumulators
      */
-    Collection(Model model, ShortcutPlan plan, List<TsqrAccumulator> accumulators, StateMatrices validation,
-               StateMatrices keptTrain, Progress progress, Arena arena) {
+    public Collection(Model model, CollectedStates into, Progress progress, Arena arena) {
         this.model = model;
-        this.plan = plan;
-        this.accumulators = accumulators;
-        this.validation = validation;
-        this.keptTrain = keptTrain;
+        this.plan = into.plan();
+        this.into = into;
         this.progress = progress;
         this.width = model.width();
         this.pending = new MemorySegment[plan.states().size()];
         for (int s = 0; s < pending.length; s++) pending[s] = arena.allocate((long) BLOCK_ROWS * width * Float.BYTES, 64);
-        this.trainSumOfSquares = new double[pending.length];
         List<ShortcutPlan.Source> sources = plan.sources();
         this.sourceState = new int[sources.size()];
         this.targetStates = new int[sources.size()][];
@@ -76,17 +71,15 @@ final class Collection {
         }
     }
 
-    /** Σ‖y‖² over the training rows of {@code state} collected so far. */
-    double trainSumOfSquares(StatePoint state) {
-        return trainSumOfSquares[plan.states().indexOf(state)];
-    }
-
     /** A sample and its row in its split's matrices (the order of samples.tsv). */
     private record Row(Sample sample, boolean train, int index) {
     }
 
-    /** Collects every sample of both splits; returns the number of tokens the model ran on. */
-    long run(List<Sample> train, List<Sample> validation) {
+    /**
+     * Collects every sample of both splits; returns the number of tokens the model ran on. A sample's row in its
+     * split's matrices is its index in {@code train} or {@code validation}.
+     */
+    public long run(List<Sample> train, List<Sample> validation) {
         List<Row> order = new ArrayList<>(train.size() + validation.size());
         for (int i = 0; i < train.size(); i++) order.add(new Row(train.get(i), true, i));
         for (int i = 0; i < validation.size(); i++) order.add(new Row(validation.get(i), false, i));
@@ -134,6 +127,8 @@ final class Collection {
                 ? RowSelection.last() : RowSelection.at(positions);
         List<TapRequest> taps = new ArrayList<>();
         List<StatePoint> states = plan.states();
+        StateMatrices validation = into.validation();
+        StateMatrices keptTrain = into.keptTrain();
         long rowBytes = (long) width * Float.BYTES;
         for (int i = 0; i < states.size(); i++) {
             int state = i;
@@ -156,11 +151,11 @@ final class Collection {
     private void flush() {
         if (pendingRows == 0) return;
         long bytes = (long) pendingRows * width * Float.BYTES;
-        for (int a = 0; a < accumulators.size(); a++) {
+        for (int a = 0; a < sourceState.length; a++) {
             MemorySegment x = pending[sourceState[a]].asSlice(0, bytes);
             MemorySegment[] y = new MemorySegment[targetStates[a].length];
             for (int t = 0; t < y.length; t++) y[t] = pending[targetStates[a][t]].asSlice(0, bytes);
-            accumulators.get(a).addRows(pendingRows, x, y);
+            into.accumulator(a).addRows(pendingRows, x, y);
         }
         for (int s = 0; s < pending.length; s++) {
             double sum = 0;
@@ -168,7 +163,7 @@ final class Collection {
                 double v = pending[s].getAtIndex(ValueLayout.JAVA_FLOAT, i);
                 sum += v * v;
             }
-            trainSumOfSquares[s] += sum;
+            into.addTrainSumOfSquares(s, sum);
         }
         pendingRows = 0;
     }

@@ -34,6 +34,13 @@ public final class Fit {
     public record Summary(Path directory, ObjectNode report, String text) {
     }
 
+    /**
+     * What a fit reads: its settings, the corpus they name (opened by {@link #openCorpus}, or a local copy of it),
+     * the model, and the model's tokenizer loaded with the settings' tokenizer options.
+     */
+    public record Inputs(FitSettings settings, Corpus corpus, Model model, Tokenizer tokenizer) {
+    }
+
     private Fit() {
     }
 
@@ -47,7 +54,19 @@ public final class Fit {
 
     /** As {@link #run(FitSettings, Model, Tokenizer, Path, RunOptions)}, reporting on {@code progress} (a longer pipeline's). */
     public static Summary run(FitSettings settings, Model model, Tokenizer tokenizer, Path out, RunOptions run, Progress progress) {
-        Corpus corpus = openCorpus(settings, progress);
+        return run(new Inputs(settings, openCorpus(settings, progress), model, tokenizer), out, run, progress,
+                StateCollector.local(model));
+    }
+
+    /**
+     * The fit with its forward passes run by {@code collector} (a distributed fit's): the same sampling, solve and
+     * files as {@code jtc fit}, so the two agree on the same inputs up to the rounding of the merged accumulators.
+     */
+    public static Summary run(Inputs inputs, Path out, RunOptions run, Progress progress, StateCollector collector) {
+        FitSettings settings = inputs.settings();
+        Model model = inputs.model();
+        Tokenizer tokenizer = inputs.tokenizer();
+        Corpus corpus = inputs.corpus();
         Path directory = out != null ? out : Path.of("runs", safeName(settings.model()) + "-" + corpus.name() + "-" + settings.seed());
         Map<String, String> identity = settings.asStrings();
         RunDirectory dir = RunDirectory.open(directory, identity, run.force());
@@ -72,11 +91,12 @@ public final class Fit {
         report.stage("sample").put("seconds", sampleSeconds).put("train", samples.train().size())
                 .put("validation", samples.validation().size());
         report.save();
-        new FitRun(dir, report, model, samples, options, metadata, run.keepTrainStates(), progress).run();
+        new FitRun(dir, report, model, samples, options, metadata, run.keepTrainStates(), progress, collector).run();
         return new Summary(directory, report.root(), describe(directory, report.root()));
     }
 
-    private static Corpus openCorpus(FitSettings settings, Progress progress) {
+    /** The corpus {@code settings} name: {@code europarl:LANG}, or a local file of documents or of sentences. */
+    public static Corpus openCorpus(FitSettings settings, Progress progress) {
         String spec = settings.corpus();
         if (spec.startsWith("europarl:")) return Corpus.europarl(spec.substring("europarl:".length()), progress.stream());
         Path file = Path.of(spec);

@@ -52,13 +52,15 @@ public final class FitRun {
     private final Map<String, String> metadata;
     private final boolean keepTrainStates;
     private final Progress progress;
+    private final StateCollector collector;
 
     /**
-     * @param metadata stored in {@code maps.safetensors} and the states files: the settings plus what they resolved
-     *                 to (model, corpus, sample counts, tokenizer options, jtc version)
+     * @param metadata  stored in {@code maps.safetensors} and the states files: the settings plus what they resolved
+     *                  to (model, corpus, sample counts, tokenizer options, jtc version)
+     * @param collector runs the forward passes: in this JVM on {@code model}, or elsewhere on the same model
      */
     FitRun(RunDirectory directory, FitReport report, Model model, Samples samples, LeastSquaresOptions options,
-           Map<String, String> metadata, boolean keepTrainStates, Progress progress) {
+           Map<String, String> metadata, boolean keepTrainStates, Progress progress, StateCollector collector) {
         this.directory = directory;
         this.report = report;
         this.model = model;
@@ -69,6 +71,7 @@ public final class FitRun {
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         this.keepTrainStates = keepTrainStates;
         this.progress = progress;
+        this.collector = collector;
     }
 
     /** Runs the stages that are not done yet. */
@@ -100,15 +103,11 @@ public final class FitRun {
                     + "least-squares accumulators but the JVM may use %.1f GiB; give it more with JTC_JAVA_OPTS=-Xmx%dg.",
                     plan.maps().size(), needed / 1073741824.0, heap / 1073741824.0, (long) Math.ceil(needed * 1.25 / 1073741824.0) + 1));
         }
-        List<TsqrAccumulator> accumulators = new ArrayList<>(sources.size());
-        for (ShortcutPlan.Source s : sources) accumulators.add(new TsqrAccumulator(d, s.maps().size(), d, options));
-
         try (Arena arena = Arena.ofShared()) {
-            StateMatrices validation = StateMatrices.allocate(plan.states(), samples.validation().size(), d, arena);
-            StateMatrices train = keepTrainStates ? StateMatrices.allocate(plan.states(), samples.train().size(), d, arena) : null;
-            Collection collection = new Collection(model, plan, accumulators, validation, train, progress, arena);
+            CollectedStates collected = CollectedStates.allocate(plan, d, options, samples.validation().size(),
+                    keepTrainStates ? samples.train().size() : 0, arena);
             long started = System.nanoTime();
-            long tokens = collection.run(samples.train(), samples.validation());
+            long tokens = collector.collect(samples, collected, progress);
             double collectSeconds = seconds(started);
 
             long solveStarted = System.nanoTime();
@@ -117,8 +116,7 @@ public final class FitRun {
             progress.start("solve", sources.size(), "sources");
             for (int a = 0; a < sources.size(); a++) {
                 ShortcutPlan.Source source = sources.get(a);
-                LeastSquaresSolution solution = accumulators.get(a).solve();
-                accumulators.set(a, null); // its R and QᵀY can go: the solution holds all we keep
+                LeastSquaresSolution solution = collected.solveAndRelease(a);
                 ObjectNode r = sourceReports.addObject();
                 r.put("source", source.point().stateName());
                 describeRank(r, source, solution.rank());
@@ -128,7 +126,7 @@ public final class FitRun {
                     maps.add(matrix(map.name(), solution.map(t), new long[]{d, d}, arena));
                     if (options.intercept() == Intercept.FITTED) maps.add(matrix(map.biasName(), solution.bias(t), new long[]{d}, arena));
                     double rss = solution.residualSumOfSquares(t);
-                    double total = collection.trainSumOfSquares(map.target());
+                    double total = collected.trainSumOfSquares(map.target());
                     mapReports.addObject().put("map", map.name()).put("residual_sum_of_squares", rss)
                             .put("relative_residual", total > 0 ? rss / total : 0.0);
                 }
@@ -137,8 +135,8 @@ public final class FitRun {
             progress.finish(sources.size(), 0);
             double solveSeconds = seconds(solveStarted);
 
-            validation.write(directory.file(RunDirectory.VALIDATION_STATES), metadata);
-            if (train != null) train.write(directory.file(RunDirectory.TRAIN_STATES), metadata);
+            collected.validation().write(directory.file(RunDirectory.VALIDATION_STATES), metadata);
+            if (collected.keptTrain() != null) collected.keptTrain().write(directory.file(RunDirectory.TRAIN_STATES), metadata);
             SafetensorsWriter.write(directory.file(RunDirectory.MAPS), metadata, maps);
 
             ObjectNode c = report.stage("collect");

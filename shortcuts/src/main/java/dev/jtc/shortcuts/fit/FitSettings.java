@@ -31,6 +31,11 @@ public record FitSettings(String model, String corpus, boolean oneSentencePerLin
         }
     }
 
+    /** The same settings with {@code corpus} named otherwise (a local copy of a remote file, say). */
+    public FitSettings withCorpus(String corpus) {
+        return new FitSettings(model, corpus, oneSentencePerLine, sampling, train, validation, seed, intercept, ridge, periodAsPad);
+    }
+
     /** The settings as the strings stored in {@code settings.json} and in the maps' metadata. */
     Map<String, String> asStrings() {
         Map<String, String> m = new LinkedHashMap<>();

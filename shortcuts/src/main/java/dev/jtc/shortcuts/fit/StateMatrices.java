@@ -15,7 +15,7 @@ import java.util.Map;
  * One float32 {@code [rows, d]} matrix per state of a plan (row r = the r-th sample of a split), off-heap:
  * the validation states that r² and the later stages read, and optionally the training states.
  */
-final class StateMatrices {
+public final class StateMatrices {
 
     private final List<StatePoint> states;
     private final MemorySegment[] rows;
@@ -55,8 +55,8 @@ final class StateMatrices {
         return new StateMatrices(states, rows, Math.toIntExact(Math.max(count, 0)), width);
     }
 
-    /** The matrix of the state at {@code index} in the plan's {@code states()}. */
-    MemorySegment rows(int index) {
+    /** The matrix of the state at {@code index} in the plan's {@code states()}: {@link #count()} rows of {@link #width()} floats. */
+    public MemorySegment rows(int index) {
         return rows[index];
     }
 
@@ -66,8 +66,12 @@ final class StateMatrices {
         return rows[i];
     }
 
-    int count() {
+    public int count() {
         return count;
+    }
+
+    public int width() {
+        return width;
     }
 
     void write(Path file, Map<String, String> metadata) {
