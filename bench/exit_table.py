@@ -48,8 +48,9 @@ def exit_table(title, results, run, blocks, key, decode=False):
             mean, screened = counts(r) if not decode else (per_token(r)[1], float("nan"))
             score = per_token(r)[0] if decode else r["primaryMetric"]["score"]
             ideal, measured = blocks / mean, full / score
+            shown = f"{screened:8.0%}" if screened == screened else f"{'—':>8}"
             print(f"{lam:7.3f} {p1.get(lam, float('nan')):9.3f} {mean:9.2f} {ideal:8.2f} {score:8.1f} {measured:10.2f} "
-                  f"{measured / ideal:8.0%} {screened:8.0%}")
+                  f"{measured / ideal:8.0%} {shown}")
 
 
 bert, bert_run, gpt2, gpt2_run, t1, t2 = sys.argv[1:7]

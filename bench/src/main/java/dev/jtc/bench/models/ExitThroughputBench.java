@@ -34,8 +34,10 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 3)
-@Measurement(iterations = 4, time = 3)
+// Long warm-up: a call takes tens of milliseconds, and some kernels reach C2 only after several hundred calls
+// (until then their vectors are boxed and a call allocates hundreds of kilobytes).
+@Warmup(iterations = 6, time = 10)
+@Measurement(iterations = 4, time = 5)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
         "-XX:+UseParallelGC", "-Xmx4g"})
 public class ExitThroughputBench {

@@ -33,6 +33,8 @@ final class VectorAttention {
     static final class Buffers {
         float[] kt = new float[0], vh = new float[0], scores = new float[0], qb = new float[0];
         final float[] out = new float[QB * W];
+        /** One vector's lanes, where a row's softmax sum is read out and added up. */
+        final float[] lanes = new float[L];
         int head = -1;
 
         void ensure(int ktFloats, int vFloats, int scoreFloats, int qFloats) {
@@ -186,8 +188,9 @@ final class VectorAttention {
             a32.mul(scale).intoArray(s, r3 + j + 2 * L); a33.mul(scale).intoArray(s, r3 + j + 3 * L);
         }
         // Softmax over each row's visible prefix; the rest of the row up to vmax becomes 0.
-        float inv0 = softmaxPrefix(s, 0, v0, vmax), inv1 = softmaxPrefix(s, keysPad, v1, vmax),
-                inv2 = softmaxPrefix(s, 2 * keysPad, v2, vmax), inv3 = softmaxPrefix(s, 3 * keysPad, v3, vmax);
+        float[] lanes = b.lanes;
+        float inv0 = softmaxPrefix(s, 0, v0, vmax, lanes), inv1 = softmaxPrefix(s, keysPad, v1, vmax, lanes),
+                inv2 = softmaxPrefix(s, 2 * keysPad, v2, vmax, lanes), inv3 = softmaxPrefix(s, 3 * keysPad, v3, vmax, lanes);
         // P·V: 4 queries × 4 vectors of the head dimension per pass, the keys as the reduction.
         for (int c = 0; c < hs; c += W) {
             FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00,
@@ -220,8 +223,12 @@ final class VectorAttention {
         }
     }
 
-    /** exp(x − max) over {@code [0, visible)}, zeros on {@code [visible, vmax)}; returns 1/sum (0 if nothing is visible). */
-    private static float softmaxPrefix(float[] s, int base, int visible, int vmax) {
+    /**
+     * exp(x − max) over {@code [0, visible)}, zeros on {@code [visible, vmax)}; returns 1/sum (0 if nothing is
+     * visible). The lanes of the sum are added in lane order through {@code lanes}: handed to LaneSum, the vector was
+     * boxed whenever C2 did not inline it here.
+     */
+    private static float softmaxPrefix(float[] s, int base, int visible, int vmax, float[] lanes) {
         if (visible == 0) {
             Arrays.fill(s, base, base + vmax, 0f);
             return 0f;
@@ -232,18 +239,18 @@ final class VectorAttention {
         float max = mx.reduceLanes(VectorOperators.MAX);
         for (int j = body; j < visible; j++) max = Math.max(max, s[base + j]);
         FloatVector mv = FloatVector.broadcast(S, max), sum = FloatVector.zero(S);
-        for (int j = 0; j < body; j += L) {
-            FloatVector e = VectorExp.exp(FloatVector.fromArray(S, s, base + j).sub(mv));
-            sum = sum.add(e);
-            e.intoArray(s, base + j);
-        }
-        if (body < visible) {
-            VectorMask<Float> m = S.indexInRange(body, visible);
-            FloatVector e = VectorExp.exp(FloatVector.fromArray(S, s, base + body, m).sub(mv));
+        // One loop, masked, so that VectorExp is inlined once: with a second copy for the tail, C2 ran out of
+        // inlining budget whenever rows of both kinds had been seen, and boxed the vectors of every row
+        // (hundreds of kilobytes a call over sentences of mixed lengths). Full vectors get an all-true mask.
+        for (int j = 0; j < visible; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, visible);
+            FloatVector e = VectorExp.exp(FloatVector.fromArray(S, s, base + j, m).sub(mv));
             sum = sum.add(e, m);
-            e.intoArray(s, base + body, m);
+            e.intoArray(s, base + j, m);
         }
-        float total = LaneSum.of(sum);
+        sum.intoArray(lanes, 0);
+        float total = 0;
+        for (float lane : lanes) total += lane;
         Arrays.fill(s, base + visible, base + vmax, 0f);
         return 1f / total;
     }
