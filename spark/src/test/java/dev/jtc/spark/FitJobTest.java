@@ -3,6 +3,7 @@ package dev.jtc.spark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jtc.engine.kernels.Kernels;
+import dev.jtc.engine.kernels.PackedWeights;
 import dev.jtc.engine.model.Batch;
 import dev.jtc.engine.model.Model;
 import dev.jtc.engine.tap.Hooks;
@@ -225,6 +226,16 @@ class FitJobTest {
         @Override
         public void logits(MemorySegment hidden, long hiddenOff, int rows, MemorySegment out, long outOff) {
             m.logits(hidden, hiddenOff, rows, out, outOff);
+        }
+
+        @Override
+        public PackedWeights headWeights() {
+            return m.headWeights();
+        }
+
+        @Override
+        public MemorySegment headBias() {
+            return m.headBias();
         }
 
         @Override
