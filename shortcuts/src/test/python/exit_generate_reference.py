@@ -30,23 +30,15 @@ import json
 import math
 import os
 import struct
+import sys
 
 import numpy as np
 
 import safetensors_numpy
 
-
-def layer_norm(x, g, b, eps):
-    mu = x.mean(-1, keepdims=True)
-    var = ((x - mu) ** 2).mean(-1, keepdims=True)
-    return (x - mu) / np.sqrt(var + eps) * g + b
-
-
-def gelu(x, form):
-    if form in ("gelu_new", "gelu_pytorch_tanh", "gelu_fast"):
-        return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))
-    erf = np.vectorize(math.erf)
-    return 0.5 * x * (1.0 + erf(x / math.sqrt(2.0)))
+# The engine's numpy GPT-2 generation script holds the LayerNorm and GELU this reference shares.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "engine", "src", "test", "python"))
+from gpt2_generate import gelu, layer_norm  # noqa: E402
 
 
 class Model:

@@ -246,19 +246,10 @@ class ExitStepTest {
     }
 
     private static void assertMessage(String message, org.junit.jupiter.api.function.Executable call) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-        assertEquals(message, e.getMessage());
+        KvCacheTest.assertMessage(message, call);
     }
 
     private void withModel(Kernels kernels, Consumer<Gpt2> test) {
-        Path file = dir.resolve("gpt2.safetensors");
-        if (!file.toFile().exists()) {
-            try (Arena arena = Arena.ofConfined()) {
-                RandomCheckpoints.gpt2(file, CONFIG, "", false, arena);
-            }
-        }
-        try (SafetensorsFile weights = SafetensorsFile.open(file); Gpt2 model = Gpt2.load(weights, CONFIG, kernels)) {
-            test.accept(model);
-        }
+        KvCacheTest.withModel(dir, kernels, test);
     }
 }

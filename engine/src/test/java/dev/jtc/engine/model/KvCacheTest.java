@@ -198,12 +198,18 @@ class KvCacheTest {
                 + RELATIVE_TOLERANCE + " of the largest magnitude " + scale);
     }
 
-    private static void assertMessage(String message, org.junit.jupiter.api.function.Executable call) {
+    /** The call is refused with exactly {@code message} (also the early-exit step's tests). */
+    static void assertMessage(String message, org.junit.jupiter.api.function.Executable call) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertEquals(message, e.getMessage());
     }
 
     private void withModel(Kernels kernels, Consumer<Gpt2> test) {
+        withModel(dir, kernels, test);
+    }
+
+    /** Runs {@code test} on the random {@link #CONFIG} GPT-2, written into {@code dir} the first time (also the early-exit step's tests). */
+    static void withModel(Path dir, Kernels kernels, Consumer<Gpt2> test) {
         Path file = dir.resolve("gpt2.safetensors");
         if (!file.toFile().exists()) {
             try (Arena arena = Arena.ofConfined()) {
