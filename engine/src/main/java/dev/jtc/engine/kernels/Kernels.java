@@ -74,6 +74,17 @@ public interface Kernels extends AutoCloseable {
                 MemorySegment c, long cOff, int ldc);
 
     /**
+     * {@code c = gelu(a·W + bias)} in the given form: the same floats as {@link #matmul} followed by {@link #gelu} on
+     * every row of the result. The vector kernels apply GELU on each thread to the part of C it has just computed, so
+     * the activation runs on the whole team, on data still in that thread's cache.
+     */
+    default void matmulGelu(MemorySegment a, long aOff, int lda, int m, PackedWeights w, MemorySegment bias,
+                            MemorySegment c, long cOff, int ldc, Activation form) {
+        matmul(a, aOff, lda, m, w, bias, c, cOff, ldc);
+        for (int r = 0; r < m; r++) gelu(c, cOff + (long) r * ldc, w.n(), form);
+    }
+
+    /**
      * The one-row matmul's column {@code j}: the same float that {@link #matmul} with {@code m = 1} (and, for the
      * vector kernels, any {@code m}) writes for it, computed alone, for a caller that needs a few outputs of a wide
      * matrix exactly.

@@ -13,17 +13,18 @@ import java.util.Arrays;
 /**
  * Scaled-dot-product attention, register-tiled like the matmul: per head the keys are transposed
  * and the values copied once into thread-owned arrays, then blocks of {@link #QB} queries compute
- * their scores against 4 vectors of keys at a time (16 accumulators over the head dimension),
+ * their scores against 2 vectors of keys at a time (16 accumulators over the head dimension),
  * take a softmax over their visible prefix, and multiply by V with the head dimension across
- * the lanes. The (head, query block) grid is split over the team in contiguous runs, so each
+ * the lanes. Eight queries share each load of K and V: at long sequences a head's keys and values
+ * no longer fit L1, and with four queries per load the loops waited on L2. The (head, query block) grid is split over the team in contiguous runs, so each
  * thread transposes a head at most once.
  */
 final class VectorAttention {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final int QB = 4;
-    private static final int NV = 4;
+    private static final int QB = 8;
+    private static final int NV = 2;
     private static final int W = NV * L;
     private static final long PARALLEL_MIN_MACS = 1L << 16;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
@@ -33,6 +34,9 @@ final class VectorAttention {
     static final class Buffers {
         float[] kt = new float[0], vh = new float[0], scores = new float[0], qb = new float[0];
         final float[] out = new float[QB * W];
+        /** Per query of the block: its visible keys, then 1/Σ of its softmax. */
+        final int[] visible = new int[QB];
+        final float[] inv = new float[QB];
         /** One vector's lanes, where a row's softmax sum is read out and added up. */
         final float[] lanes = new float[L];
         int head = -1;
@@ -142,11 +146,12 @@ final class VectorAttention {
                               boolean causal, int validKeys, MemorySegment out, long oOff, int ldo, int i0,
                               int keysPad, int hsPad, Buffers b) {
         int rows = Math.min(QB, tq - i0);
-        int v0 = Masking.visibleKeys(i0, tq, tk, causal, validKeys);
-        int v1 = rows > 1 ? Masking.visibleKeys(i0 + 1, tq, tk, causal, validKeys) : 0;
-        int v2 = rows > 2 ? Masking.visibleKeys(i0 + 2, tq, tk, causal, validKeys) : 0;
-        int v3 = rows > 3 ? Masking.visibleKeys(i0 + 3, tq, tk, causal, validKeys) : 0;
-        int vmax = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+        int[] visible = b.visible;
+        int vmax = 0;
+        for (int r = 0; r < QB; r++) {
+            visible[r] = r < rows ? Masking.visibleKeys(i0 + r, tq, tk, causal, validKeys) : 0;
+            vmax = Math.max(vmax, visible[r]);
+        }
         long col = (long) h * hs;
         if (vmax == 0) {
             for (int r = 0; r < rows; r++) {
@@ -159,68 +164,88 @@ final class VectorAttention {
             if (r < rows) MemorySegment.copy(q, F, (qOff + (long) (i0 + r) * ldq + col) * Float.BYTES, qb, r * hs, hs);
             else Arrays.fill(qb, r * hs, (r + 1) * hs, 0f);
         }
-        // Scores: 4 queries × 4 vectors of keys per pass, the head dimension as the reduction.
-        int jEnd = roundUp(vmax, W);
+        scores(qb, kt, s, hs, keysPad, roundUp(vmax, W), scale);
+        // Softmax over each row's visible prefix; the rest of the row up to vmax becomes 0.
+        for (int r = 0; r < QB; r++) b.inv[r] = softmaxPrefix(s, r * keysPad, visible[r], vmax, b.lanes);
+        // P·V: 8 queries × 2 vectors of the head dimension per pass, the keys as the reduction.
+        for (int c = 0; c < hs; c += W) {
+            weightedValues(s, vh, keysPad, hsPad, c, vmax, b.out);
+            for (int r = 0; r < rows; r++) storeRow(b.out, r * W, out, oOff, ldo, i0 + r, col, c, hs, b.inv[r]);
+        }
+    }
+
+    /** Scaled scores of the block's 8 queries against keys {@code 0..jEnd-1}: 8 queries × 2 vectors of keys per pass. */
+    private static void scores(float[] qb, float[] kt, float[] s, int hs, int keysPad, int jEnd, float scale) {
         for (int j = 0; j < jEnd; j += W) {
-            FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00,
-                    a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+            FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00,
+                    a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00, a60 = a00, a61 = a00, a70 = a00, a71 = a00;
             for (int d = 0; d < hs; d++) {
                 int o = d * keysPad + j;
-                FloatVector k0 = FloatVector.fromArray(S, kt, o), k1 = FloatVector.fromArray(S, kt, o + L),
-                        k2 = FloatVector.fromArray(S, kt, o + 2 * L), k3 = FloatVector.fromArray(S, kt, o + 3 * L);
+                FloatVector k0 = FloatVector.fromArray(S, kt, o), k1 = FloatVector.fromArray(S, kt, o + L);
                 FloatVector x = FloatVector.broadcast(S, qb[d]);
-                a00 = x.fma(k0, a00); a01 = x.fma(k1, a01); a02 = x.fma(k2, a02); a03 = x.fma(k3, a03);
+                a00 = x.fma(k0, a00); a01 = x.fma(k1, a01);
                 x = FloatVector.broadcast(S, qb[hs + d]);
-                a10 = x.fma(k0, a10); a11 = x.fma(k1, a11); a12 = x.fma(k2, a12); a13 = x.fma(k3, a13);
+                a10 = x.fma(k0, a10); a11 = x.fma(k1, a11);
                 x = FloatVector.broadcast(S, qb[2 * hs + d]);
-                a20 = x.fma(k0, a20); a21 = x.fma(k1, a21); a22 = x.fma(k2, a22); a23 = x.fma(k3, a23);
+                a20 = x.fma(k0, a20); a21 = x.fma(k1, a21);
                 x = FloatVector.broadcast(S, qb[3 * hs + d]);
-                a30 = x.fma(k0, a30); a31 = x.fma(k1, a31); a32 = x.fma(k2, a32); a33 = x.fma(k3, a33);
+                a30 = x.fma(k0, a30); a31 = x.fma(k1, a31);
+                x = FloatVector.broadcast(S, qb[4 * hs + d]);
+                a40 = x.fma(k0, a40); a41 = x.fma(k1, a41);
+                x = FloatVector.broadcast(S, qb[5 * hs + d]);
+                a50 = x.fma(k0, a50); a51 = x.fma(k1, a51);
+                x = FloatVector.broadcast(S, qb[6 * hs + d]);
+                a60 = x.fma(k0, a60); a61 = x.fma(k1, a61);
+                x = FloatVector.broadcast(S, qb[7 * hs + d]);
+                a70 = x.fma(k0, a70); a71 = x.fma(k1, a71);
             }
             a00.mul(scale).intoArray(s, j); a01.mul(scale).intoArray(s, j + L);
-            a02.mul(scale).intoArray(s, j + 2 * L); a03.mul(scale).intoArray(s, j + 3 * L);
-            int r1 = keysPad, r2 = 2 * keysPad, r3 = 3 * keysPad;
-            a10.mul(scale).intoArray(s, r1 + j); a11.mul(scale).intoArray(s, r1 + j + L);
-            a12.mul(scale).intoArray(s, r1 + j + 2 * L); a13.mul(scale).intoArray(s, r1 + j + 3 * L);
-            a20.mul(scale).intoArray(s, r2 + j); a21.mul(scale).intoArray(s, r2 + j + L);
-            a22.mul(scale).intoArray(s, r2 + j + 2 * L); a23.mul(scale).intoArray(s, r2 + j + 3 * L);
-            a30.mul(scale).intoArray(s, r3 + j); a31.mul(scale).intoArray(s, r3 + j + L);
-            a32.mul(scale).intoArray(s, r3 + j + 2 * L); a33.mul(scale).intoArray(s, r3 + j + 3 * L);
+            a10.mul(scale).intoArray(s, keysPad + j); a11.mul(scale).intoArray(s, keysPad + j + L);
+            a20.mul(scale).intoArray(s, 2 * keysPad + j); a21.mul(scale).intoArray(s, 2 * keysPad + j + L);
+            a30.mul(scale).intoArray(s, 3 * keysPad + j); a31.mul(scale).intoArray(s, 3 * keysPad + j + L);
+            a40.mul(scale).intoArray(s, 4 * keysPad + j); a41.mul(scale).intoArray(s, 4 * keysPad + j + L);
+            a50.mul(scale).intoArray(s, 5 * keysPad + j); a51.mul(scale).intoArray(s, 5 * keysPad + j + L);
+            a60.mul(scale).intoArray(s, 6 * keysPad + j); a61.mul(scale).intoArray(s, 6 * keysPad + j + L);
+            a70.mul(scale).intoArray(s, 7 * keysPad + j); a71.mul(scale).intoArray(s, 7 * keysPad + j + L);
         }
-        // Softmax over each row's visible prefix; the rest of the row up to vmax becomes 0.
-        float[] lanes = b.lanes;
-        float inv0 = softmaxPrefix(s, 0, v0, vmax, lanes), inv1 = softmaxPrefix(s, keysPad, v1, vmax, lanes),
-                inv2 = softmaxPrefix(s, 2 * keysPad, v2, vmax, lanes), inv3 = softmaxPrefix(s, 3 * keysPad, v3, vmax, lanes);
-        // P·V: 4 queries × 4 vectors of the head dimension per pass, the keys as the reduction.
-        for (int c = 0; c < hs; c += W) {
-            FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00,
-                    a13 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-            for (int j = 0; j < vmax; j++) {
-                int o = j * hsPad + c;
-                FloatVector w0 = FloatVector.fromArray(S, vh, o), w1 = FloatVector.fromArray(S, vh, o + L),
-                        w2 = FloatVector.fromArray(S, vh, o + 2 * L), w3 = FloatVector.fromArray(S, vh, o + 3 * L);
-                FloatVector p = FloatVector.broadcast(S, s[j]);
-                a00 = p.fma(w0, a00); a01 = p.fma(w1, a01); a02 = p.fma(w2, a02); a03 = p.fma(w3, a03);
-                p = FloatVector.broadcast(S, s[keysPad + j]);
-                a10 = p.fma(w0, a10); a11 = p.fma(w1, a11); a12 = p.fma(w2, a12); a13 = p.fma(w3, a13);
-                p = FloatVector.broadcast(S, s[2 * keysPad + j]);
-                a20 = p.fma(w0, a20); a21 = p.fma(w1, a21); a22 = p.fma(w2, a22); a23 = p.fma(w3, a23);
-                p = FloatVector.broadcast(S, s[3 * keysPad + j]);
-                a30 = p.fma(w0, a30); a31 = p.fma(w1, a31); a32 = p.fma(w2, a32); a33 = p.fma(w3, a33);
-            }
-            // Through the thread's buffer: a vector passed to a method C2 does not inline would be boxed.
-            float[] o = b.out;
-            a00.intoArray(o, 0); a01.intoArray(o, L); a02.intoArray(o, 2 * L); a03.intoArray(o, 3 * L);
-            a10.intoArray(o, W); a11.intoArray(o, W + L); a12.intoArray(o, W + 2 * L); a13.intoArray(o, W + 3 * L);
-            a20.intoArray(o, 2 * W); a21.intoArray(o, 2 * W + L); a22.intoArray(o, 2 * W + 2 * L);
-            a23.intoArray(o, 2 * W + 3 * L);
-            a30.intoArray(o, 3 * W); a31.intoArray(o, 3 * W + L); a32.intoArray(o, 3 * W + 2 * L);
-            a33.intoArray(o, 3 * W + 3 * L);
-            storeRow(o, 0, out, oOff, ldo, i0, col, c, hs, inv0);
-            if (rows > 1) storeRow(o, W, out, oOff, ldo, i0 + 1, col, c, hs, inv1);
-            if (rows > 2) storeRow(o, 2 * W, out, oOff, ldo, i0 + 2, col, c, hs, inv2);
-            if (rows > 3) storeRow(o, 3 * W, out, oOff, ldo, i0 + 3, col, c, hs, inv3);
+    }
+
+    /**
+     * The block's 8 rows of P times head columns {@code c .. c+W-1} of V over keys {@code 0..vmax-1}, into
+     * {@code o} (row stride W): through the thread's buffer, since a vector passed to a method C2 does not
+     * inline would be boxed.
+     */
+    private static void weightedValues(float[] s, float[] vh, int keysPad, int hsPad, int c, int vmax, float[] o) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00,
+                a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00, a60 = a00, a61 = a00, a70 = a00, a71 = a00;
+        for (int j = 0; j < vmax; j++) {
+            int v = j * hsPad + c;
+            FloatVector w0 = FloatVector.fromArray(S, vh, v), w1 = FloatVector.fromArray(S, vh, v + L);
+            FloatVector p = FloatVector.broadcast(S, s[j]);
+            a00 = p.fma(w0, a00); a01 = p.fma(w1, a01);
+            p = FloatVector.broadcast(S, s[keysPad + j]);
+            a10 = p.fma(w0, a10); a11 = p.fma(w1, a11);
+            p = FloatVector.broadcast(S, s[2 * keysPad + j]);
+            a20 = p.fma(w0, a20); a21 = p.fma(w1, a21);
+            p = FloatVector.broadcast(S, s[3 * keysPad + j]);
+            a30 = p.fma(w0, a30); a31 = p.fma(w1, a31);
+            p = FloatVector.broadcast(S, s[4 * keysPad + j]);
+            a40 = p.fma(w0, a40); a41 = p.fma(w1, a41);
+            p = FloatVector.broadcast(S, s[5 * keysPad + j]);
+            a50 = p.fma(w0, a50); a51 = p.fma(w1, a51);
+            p = FloatVector.broadcast(S, s[6 * keysPad + j]);
+            a60 = p.fma(w0, a60); a61 = p.fma(w1, a61);
+            p = FloatVector.broadcast(S, s[7 * keysPad + j]);
+            a70 = p.fma(w0, a70); a71 = p.fma(w1, a71);
         }
+        a00.intoArray(o, 0); a01.intoArray(o, L);
+        a10.intoArray(o, W); a11.intoArray(o, W + L);
+        a20.intoArray(o, 2 * W); a21.intoArray(o, 2 * W + L);
+        a30.intoArray(o, 3 * W); a31.intoArray(o, 3 * W + L);
+        a40.intoArray(o, 4 * W); a41.intoArray(o, 4 * W + L);
+        a50.intoArray(o, 5 * W); a51.intoArray(o, 5 * W + L);
+        a60.intoArray(o, 6 * W); a61.intoArray(o, 6 * W + L);
+        a70.intoArray(o, 7 * W); a71.intoArray(o, 7 * W + L);
     }
 
     /**

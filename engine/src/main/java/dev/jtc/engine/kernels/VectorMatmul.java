@@ -1,5 +1,6 @@
 package dev.jtc.engine.kernels;
 
+import dev.jtc.weights.ModelConfig.Activation;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -10,9 +11,9 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * Matrix multiply in the BLIS style: B (weights) packed once into panels of 4 vectors, A packed
- * per call into slivers of {@link #MR} rows, a 6×4-vector register tile, K blocked at {@link #KC}
- * and M at {@link #MC} so the A block stays in L2 while each B panel block streams through it.
+ * Matrix multiply in the BLIS style: B (weights) packed once into panels of 4 vectors, A read in place
+ * {@link #MR} rows at a time, a 6×4-vector register tile, K blocked at {@link #KC} and M at {@link #MC}
+ * so the A block stays in L2 while each B panel block streams through it.
  * Threads split the column panels (or, with fewer panels than threads, the row slivers); every
  * output element is the bias plus, K block by K block, an fma chain in k order from zero, whatever
  * the split: results do not depend on the thread count, and the one-row path (GEMV) gives the same
@@ -26,18 +27,19 @@ final class VectorMatmul {
     static final int NR = 4 * L;
     /** K block: a 6-row A sliver (6 KB) stays in L1 while the 256×64 B block streams from L2. */
     static final int KC = blocking("jtc.matmul.kc", 256, 1);
-    /** M block: the packed A block (MC×KC floats, 192 KB) stays in L2 across all of a thread's panels. */
+    /** M block: the A block (MC×KC floats, 192 KB) stays in L2 across all of a thread's panels. */
     static final int MC = blocking("jtc.matmul.mc", 32 * MR, MR);
     /** Below this many multiply-adds, waking the team costs more than it saves. */
     private static final long PARALLEL_MIN_MACS = 1L << 17;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-    /** Per-thread packing space, allocated once per thread (the A row buffer grows with k). */
+    /** Per-thread scratch, allocated once per thread (the GEMV's row buffer grows with k). */
     static final class Buffers {
-        final float[] aPack = new float[MC * KC];
         // Off-heap like the engine's activations, so the tile's loads and stores see one segment kind.
         final MemorySegment tile = Arena.ofAuto().allocate((long) MR * NR * Float.BYTES, 64);
+        /** The product this thread computes alone, when it does not use the team. */
+        final Product alone = new Product();
         float[] row = new float[1024];
 
         float[] row(int k) {
@@ -62,23 +64,110 @@ final class VectorMatmul {
 
     private static final ThreadLocal<Buffers> CALLER = ThreadLocal.withInitial(Buffers::new);
 
-    /** The arguments of the call the team is working on; only touched while holding the pool. */
-    private final class Call implements WorkerPool.Job {
+    /**
+     * The arguments of one product {@code C = act(A·W + bias)}, reused from call to call (nothing is allocated per
+     * call): the team's instance is only touched while holding the pool, and each thread has one for the products
+     * it computes alone.
+     */
+    private static final class Product {
         MemorySegment a, bias, c;
         long aOff, cOff;
         int lda, ldc, m;
         VectorPacked w;
+        /** GELU's form for the epilogue, or null for none. */
+        Activation act;
+
+        void set(MemorySegment a, long aOff, int lda, int m, VectorPacked w, MemorySegment bias,
+                 MemorySegment c, long cOff, int ldc, Activation act) {
+            this.a = a; this.aOff = aOff; this.lda = lda; this.m = m; this.w = w; this.bias = bias;
+            this.c = c; this.cOff = cOff; this.ldc = ldc; this.act = act;
+        }
+
+        /** Drops the references, so a finished product keeps no caller's memory reachable. */
+        void clear() {
+            a = null; c = null; bias = null; w = null; act = null;
+        }
+
+        /**
+         * Share {@code member} of {@code members}: a run of column panels (or, with fewer panels than members, of row
+         * slivers), then the epilogue over exactly that part of C, while it is still in this thread's cache.
+         */
+        void share(int member, int members, Buffers buf) {
+            int panels = w.panelCount;
+            if (m == 1 || panels >= members) {
+                int p0 = (int) ((long) panels * member / members), p1 = (int) ((long) panels * (member + 1) / members);
+                if (p0 >= p1) return;
+                if (m == 1) gemv(p0, p1, buf);
+                else blocked(0, m, p0, p1, buf);
+                activate(0, m, p0 * NR, Math.min(w.n, p1 * NR));
+            } else {
+                int slivers = (m + MR - 1) / MR;
+                int s0 = (int) ((long) slivers * member / members), s1 = (int) ((long) slivers * (member + 1) / members);
+                if (s0 >= s1) return;
+                int r1 = Math.min(m, s1 * MR);
+                blocked(s0 * MR, r1, 0, panels, buf);
+                activate(s0 * MR, r1, 0, w.n);
+            }
+        }
+
+        private void activate(int r0, int r1, int col0, int col1) {
+            if (act == null) return;
+            for (int r = r0; r < r1; r++) VectorGelu.apply(c, (cOff + (long) r * ldc + col0) * Float.BYTES, col1 - col0, act);
+        }
+
+        /** Rows {@code r0..r1-1} and column panels {@code p0..p1-1} of C. */
+        private void blocked(int r0, int r1, int p0, int p1, Buffers buf) {
+            int k = w.k, n = w.n;
+            MemorySegment bp = w.panels;
+            for (int ic = r0; ic < r1; ic += MC) {
+                int mc = Math.min(MC, r1 - ic);
+                int slivers = (mc + MR - 1) / MR;
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    if (pc == 0) initRows(c, cOff, ldc, ic, ic + mc, p0 * NR, Math.min(n, p1 * NR), bias);
+                    for (int p = p0; p < p1; p++) {
+                        int col0 = p * NR, cols = Math.min(NR, n - col0);
+                        long bBase = ((long) p * k + pc) * NR * Float.BYTES;
+                        for (int s = 0; s < slivers; s++) {
+                            int row0 = ic + s * MR, rows = Math.min(MR, r1 - row0);
+                            tile(a, aOff + (long) row0 * lda + pc, lda, rows, bp, bBase, kc, buf.tile);
+                            addTile(buf.tile, c, cOff + (long) row0 * ldc + col0, ldc, rows, cols);
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * One row (a decode step): stream the panels once, two at a time for eight independent fma chains,
+         * summing each K block from zero and adding it to the total, exactly as the tiled path does. The pair of
+         * panels and the single masked panel are methods of their own: in one method C1 runs out of registers
+         * compiling them, the profiling tier never completes, and C2 never takes over (the vectors then live on
+         * the heap, hundreds of kilobytes a call).
+         */
+        private void gemv(int p0, int p1, Buffers buf) {
+            int k = w.k, n = w.n;
+            float[] x = buf.row(k);
+            MemorySegment.copy(a, F, aOff * Float.BYTES, x, 0, k);
+            int p = p0;
+            for (; p + 1 < p1 && (p + 2) * NR <= n; p += 2) twoPanels(x, k, w.panels, p, bias, c, cOff);
+            for (; p < p1; p++) onePanel(x, k, w.panels, p, n, bias, c, cOff);
+        }
+    }
+
+    /** The team's product; only touched while holding the pool. */
+    private final class TeamProduct implements WorkerPool.Job {
+        final Product product = new Product();
 
         @Override
         public void run(int member, int members, int executor) {
-            Buffers buf = executor == 0 ? CALLER.get() : workerBuffers[executor];
-            share(a, aOff, lda, m, w, bias, c, cOff, ldc, member, members, buf);
+            product.share(member, members, executor == 0 ? CALLER.get() : workerBuffers[executor]);
         }
     }
 
     private final WorkerPool pool;
     private final Buffers[] workerBuffers;
-    private final Call call = new Call();
+    private final TeamProduct team = new TeamProduct();
 
     VectorMatmul(WorkerPool pool) {
         this.pool = pool;
@@ -86,67 +175,30 @@ final class VectorMatmul {
         for (int i = 1; i < pool.size(); i++) workerBuffers[i] = new Buffers();
     }
 
+    /** {@code c = act(a·W + bias)}; {@code act} null for the plain product. */
     void matmul(MemorySegment a, long aOff, int lda, int m, VectorPacked w, MemorySegment bias,
-                MemorySegment c, long cOff, int ldc) {
+                MemorySegment c, long cOff, int ldc, Activation act) {
         KernelChecks.matmul(a, aOff, lda, m, w.k, w.n, bias, c, cOff, ldc);
         if (m == 0) return;
         if (pool.size() > 1 && (long) m * w.k * w.n >= PARALLEL_MIN_MACS
                 && pool.reaches(a) && pool.reaches(c) && pool.reaches(bias) && pool.tryAcquire()) {
-            Call j = call;
+            Product p = team.product;
             try {
-                j.a = a; j.aOff = aOff; j.lda = lda; j.m = m; j.w = w; j.bias = bias;
-                j.c = c; j.cOff = cOff; j.ldc = ldc;
-                pool.run(j);
+                p.set(a, aOff, lda, m, w, bias, c, cOff, ldc, act);
+                pool.run(team);
             } finally {
-                j.a = null; j.c = null; j.bias = null; j.w = null;
+                p.clear();
                 pool.release();
             }
             return;
         }
-        share(a, aOff, lda, m, w, bias, c, cOff, ldc, 0, 1, CALLER.get());
-    }
-
-    /** Member {@code member} of {@code members} computes its part of C. */
-    static void share(MemorySegment a, long aOff, int lda, int m, VectorPacked w, MemorySegment bias,
-                      MemorySegment c, long cOff, int ldc, int member, int members, Buffers buf) {
-        int panels = w.panelCount;
-        if (m == 1 || panels >= members) {
-            int p0 = (int) ((long) panels * member / members), p1 = (int) ((long) panels * (member + 1) / members);
-            if (p0 >= p1) return;
-            if (m == 1) gemv(a, aOff, w, bias, c, cOff, p0, p1, buf);
-            else blocked(a, aOff, lda, 0, m, w, bias, c, cOff, ldc, p0, p1, buf);
-        } else {
-            int slivers = (m + MR - 1) / MR;
-            int s0 = (int) ((long) slivers * member / members), s1 = (int) ((long) slivers * (member + 1) / members);
-            if (s0 >= s1) return;
-            blocked(a, aOff, lda, s0 * MR, Math.min(m, s1 * MR), w, bias, c, cOff, ldc, 0, panels, buf);
-        }
-    }
-
-    /** Rows {@code r0..r1-1} and column panels {@code p0..p1-1} of C. */
-    static void blocked(MemorySegment a, long aOff, int lda, int r0, int r1, VectorPacked w, MemorySegment bias,
-                        MemorySegment c, long cOff, int ldc, int p0, int p1, Buffers buf) {
-        int k = w.k, n = w.n;
-        MemorySegment bp = w.panels;
-        float[] ap = buf.aPack;
-        for (int ic = r0; ic < r1; ic += MC) {
-            int mc = Math.min(MC, r1 - ic);
-            int slivers = (mc + MR - 1) / MR;
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                packA(a, aOff, lda, ic, mc, pc, kc, ap);
-                if (pc == 0) initRows(c, cOff, ldc, ic, ic + mc, p0 * NR, Math.min(n, p1 * NR), bias);
-                for (int p = p0; p < p1; p++) {
-                    int col0 = p * NR, cols = Math.min(NR, n - col0);
-                    long bBase = ((long) p * k + pc) * NR * Float.BYTES;
-                    for (int s = 0; s < slivers; s++) {
-                        int row0 = ic + s * MR, rows = Math.min(MR, r1 - row0);
-                        int aBase = s * MR * kc;
-                        tile(ap, aBase, bp, bBase, kc, buf.tile);
-                        addTile(buf.tile, c, cOff + (long) row0 * ldc + col0, ldc, rows, cols);
-                    }
-                }
-            }
+        Buffers buf = CALLER.get();
+        Product p = buf.alone;
+        try {
+            p.set(a, aOff, lda, m, w, bias, c, cOff, ldc, act);
+            p.share(0, 1, buf);
+        } finally {
+            p.clear();
         }
     }
 
@@ -159,40 +211,6 @@ final class VectorMatmul {
             if (bias == null) c.asSlice(dst, bytes).fill((byte) 0);
             else MemorySegment.copy(bias, (long) col0 * Float.BYTES, c, dst, bytes);
         }
-    }
-
-    /** A[ic.., pc..] as slivers: sliver s holds, for each kk, its 6 rows side by side; missing rows are zero. */
-    static void packA(MemorySegment a, long aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
-        int slivers = (mc + MR - 1) / MR;
-        for (int s = 0; s < slivers; s++) {
-            int base = s * MR * kc;
-            for (int r = 0; r < MR; r++) {
-                int row = s * MR + r;
-                if (row < mc) {
-                    long src = aOff + (long) (ic + row) * lda + pc;
-                    for (int kk = 0; kk < kc; kk++) ap[base + kk * MR + r] = a.getAtIndex(F, src + kk);
-                } else {
-                    for (int kk = 0; kk < kc; kk++) ap[base + kk * MR + r] = 0f;
-                }
-            }
-        }
-    }
-
-    /**
-     * One row (a decode step): stream the panels once, two at a time for eight independent fma chains,
-     * summing each K block from zero and adding it to the total, exactly as the tiled path does. The pair of
-     * panels and the single masked panel are methods of their own: in one method C1 runs out of registers
-     * compiling them, the profiling tier never completes, and C2 never takes over (the vectors then live on
-     * the heap, hundreds of kilobytes a call).
-     */
-    static void gemv(MemorySegment a, long aOff, VectorPacked w, MemorySegment bias, MemorySegment c, long cOff,
-                     int p0, int p1, Buffers buf) {
-        int k = w.k, n = w.n;
-        float[] x = buf.row(k);
-        MemorySegment.copy(a, F, aOff * Float.BYTES, x, 0, k);
-        int p = p0;
-        for (; p + 1 < p1 && (p + 2) * NR <= n; p += 2) twoPanels(x, k, w.panels, p, bias, c, cOff);
-        for (; p < p1; p++) onePanel(x, k, w.panels, p, n, bias, c, cOff);
     }
 
     /** Columns of panels p and p + 1, both full: eight accumulators of one vector each. */
@@ -287,14 +305,20 @@ final class VectorMatmul {
     }
 
     /**
-     * The register tile: the 6 × 4-vector product of an A sliver and a B panel over one K block of
-     * {@code kc} steps, 24 accumulators from zero, written to the thread's tile buffer {@code t} (row
-     * stride 4 vectors); {@link #addTile} then adds it to C. Small and branch-free on purpose, with no
-     * vector crossing a call: a version that also loaded and stored C here overflowed C1's virtual
-     * registers, and when C2 was busy HotSpot could leave it at tier 2 for good, boxing every vector
-     * (100× slower); passing the accumulators to a helper boxed them whenever C2 declined to inline it.
+     * The register tile: the 6 × 4-vector product of 6 rows of A (from element {@code aBase}, row stride
+     * {@code lda}) and a B panel over one K block of {@code kc} steps, 24 accumulators from zero, written to the
+     * thread's tile buffer {@code t} (row stride 4 vectors); {@link #addTile} then adds it to C. A is read in place,
+     * each element broadcast from memory: packing it first cost a scalar transpose per call, repeated by every
+     * thread of a column split. A sliver of fewer than 6 rows ({@code rows}) repeats its last row, whose extra
+     * sums addTile never stores. Small and branch-free on purpose, with no vector crossing a call: a version that
+     * also loaded and stored C here overflowed C1's virtual registers, and when C2 was busy HotSpot could leave it
+     * at tier 2 for good, boxing every vector (100× slower); passing the accumulators to a helper boxed them
+     * whenever C2 declined to inline it.
      */
-    static void tile(float[] ap, int aBase, MemorySegment bp, long bBase, int kc, MemorySegment t) {
+    static void tile(MemorySegment a, long aBase, int lda, int rows, MemorySegment bp, long bBase, int kc, MemorySegment t) {
+        long o0 = aBase, o1 = aBase + (long) Math.min(1, rows - 1) * lda, o2 = aBase + (long) Math.min(2, rows - 1) * lda,
+                o3 = aBase + (long) Math.min(3, rows - 1) * lda, o4 = aBase + (long) Math.min(4, rows - 1) * lda,
+                o5 = aBase + (long) Math.min(5, rows - 1) * lda;
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
         FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
@@ -308,18 +332,17 @@ final class VectorMatmul {
             FloatVector b1 = FloatVector.fromMemorySegment(S, bp, bo + 4L * L, NATIVE);
             FloatVector b2 = FloatVector.fromMemorySegment(S, bp, bo + 8L * L, NATIVE);
             FloatVector b3 = FloatVector.fromMemorySegment(S, bp, bo + 12L * L, NATIVE);
-            int ao = aBase + p * MR;
-            FloatVector a0 = FloatVector.broadcast(S, ap[ao + 0]);
+            FloatVector a0 = FloatVector.broadcast(S, a.getAtIndex(F, o0 + p));
             c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01); c02 = a0.fma(b2, c02); c03 = a0.fma(b3, c03);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ao + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, a.getAtIndex(F, o1 + p));
             c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11); c12 = a1.fma(b2, c12); c13 = a1.fma(b3, c13);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ao + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, a.getAtIndex(F, o2 + p));
             c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21); c22 = a2.fma(b2, c22); c23 = a2.fma(b3, c23);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ao + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, a.getAtIndex(F, o3 + p));
             c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31); c32 = a3.fma(b2, c32); c33 = a3.fma(b3, c33);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ao + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, a.getAtIndex(F, o4 + p));
             c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41); c42 = a4.fma(b2, c42); c43 = a4.fma(b3, c43);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ao + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, a.getAtIndex(F, o5 + p));
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51); c52 = a5.fma(b2, c52); c53 = a5.fma(b3, c53);
         }
         c00.intoMemorySegment(t, 0L * L, NATIVE); c01.intoMemorySegment(t, 4L * L, NATIVE); c02.intoMemorySegment(t, 8L * L, NATIVE); c03.intoMemorySegment(t, 12L * L, NATIVE);

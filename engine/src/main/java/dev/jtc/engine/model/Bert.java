@@ -193,8 +193,7 @@ public final class Bert extends TransformerModel {
     void finalNorm(MemorySegment hidden, long hiddenOff, int rows, MemorySegment out, long outOff, Workspace ws, Workspace.Buffer scratch) {
         if (!hasMlmHead()) throw noHead();
         MemorySegment t = ws.floats(scratch, (long) rows * d);
-        kernels.matmul(hidden, hiddenOff, d, rows, transform, transformBias, t, 0, d);
-        kernels.gelu(t, 0, (long) rows * d, config.activation());
+        kernels.matmulGelu(hidden, hiddenOff, d, rows, transform, transformBias, t, 0, d, config.activation());
         kernels.layerNorm(t, 0, out, outOff, rows, d, headGamma, headBeta, eps);
     }
 

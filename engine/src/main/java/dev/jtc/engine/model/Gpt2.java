@@ -305,8 +305,7 @@ public final class Gpt2 extends TransformerModel {
         kernels.matmul(buf.attention, 0, d, rows, w.proj, w.projBias, buf.sublayer, 0, d);
         kernels.add(hidden, 0, buf.sublayer, 0, floats);
         kernels.layerNorm(hidden, 0, buf.normed, 0, rows, d, w.ln2Gamma, w.ln2Beta, eps);
-        kernels.matmul(buf.normed, 0, d, rows, w.fc, w.fcBias, buf.inner, 0, inner);
-        kernels.gelu(buf.inner, 0, (long) rows * inner, config.activation());
+        kernels.matmulGelu(buf.normed, 0, d, rows, w.fc, w.fcBias, buf.inner, 0, inner, config.activation());
         kernels.matmul(buf.inner, 0, inner, rows, w.mlpProj, w.mlpProjBias, buf.sublayer, 0, d);
         kernels.add(hidden, 0, buf.sublayer, 0, floats);
     }

@@ -302,8 +302,7 @@ abstract sealed class TransformerModel implements Model permits Gpt2, Bert {
         PackedWeights p = hooks.overrides().get(Site.MLP, b);
         if (p == null) {
             MemorySegment fc = ws.floats(MLP_INNER, (long) n * inner);
-            kernels.matmul(in, 0, d, n, upWeight, upBias, fc, 0, inner);
-            kernels.gelu(fc, 0, (long) n * inner, config.activation());
+            kernels.matmulGelu(in, 0, d, n, upWeight, upBias, fc, 0, inner, config.activation());
             kernels.matmul(fc, 0, inner, n, downWeight, downBias, out, 0, d);
         } else {
             kernels.matmul(in, 0, d, n, p, null, out, 0, d);

@@ -1,6 +1,7 @@
 package dev.jtc.engine.kernels;
 
 import dev.jtc.engine.kernels.Kernels.WeightLayout;
+import dev.jtc.weights.ModelConfig.Activation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -139,6 +140,34 @@ class MatmulTest {
             System.arraycopy(first, i * n, tiled, 0, n);
             assertArrayEquals(tiled, row, "row " + i + " computed alone");
         }
+    }
+
+    /**
+     * The fused GELU epilogue gives exactly matmul then GELU, in both forms, for each way the team splits C: one row
+     * (panels), many rows and columns (panels), and fewer panels than threads (row slivers); C's gaps stay untouched.
+     */
+    @ParameterizedTest(name = "m={0} n={1} threads={2}")
+    @MethodSource("epilogueCases")
+    void matmulGeluEqualsMatmulThenGelu(int m, int n, int threads) {
+        int k = 300, ldc = n + 3;
+        MemorySegment a = Floats.random(ARENA, (long) m * k, m + n, 2);
+        MemorySegment w = Floats.random(ARENA, (long) k * n, threads, 0.2);
+        MemorySegment bias = Floats.random(ARENA, n, 5, 1);
+        try (Kernels kern = Kernels.vector(threads)) {
+            PackedWeights pw = kern.pack(w, k, n, WeightLayout.IN_OUT);
+            for (Activation form : Activation.values()) {
+                MemorySegment fused = Floats.random(ARENA, (long) m * ldc, 9, 1), apart = Floats.copy(ARENA, fused);
+                kern.matmulGelu(a, 0, k, m, pw, bias, fused, 0, ldc, form);
+                kern.matmul(a, 0, k, m, pw, bias, apart, 0, ldc);
+                for (int r = 0; r < m; r++) kern.gelu(apart, (long) r * ldc, n, form);
+                assertArrayEquals(Floats.get(apart, 0, m * ldc), Floats.get(fused, 0, m * ldc), form.name());
+            }
+        }
+    }
+
+    static Stream<Arguments> epilogueCases() {
+        return Stream.of(Arguments.of(1, 1000, 2), Arguments.of(67, 1000, 2), Arguments.of(67, 10, 2),
+                Arguments.of(67, 1000, 1), Arguments.of(13, 77, 3));
     }
 
     @Test
