@@ -13,13 +13,13 @@ import java.util.List;
 import java.util.Map;
 
 /** Test helper: random checkpoints in exactly Hugging Face's names and shapes (values from a fixed xorshift). */
-final class RandomCheckpoints {
+public final class RandomCheckpoints {
 
     private RandomCheckpoints() {
     }
 
     /** Random weights (xorshift, uniform ±1/√fan-in) in exactly Hugging Face's GPT-2 names and shapes. */
-    static void gpt2(Path file, ModelConfig c, String p, boolean buffers, Arena arena) {
+    public static void gpt2(Path file, ModelConfig c, String p, boolean buffers, Arena arena) {
         int d = c.hidden(), f = c.intermediate(), n = c.maxPositions();
         List<SafetensorsWriter.Entry> t = new ArrayList<>();
         long[] seed = {0x9E3779B97F4A7C15L};
@@ -77,7 +77,7 @@ final class RandomCheckpoints {
      * Random BERT weights in Hugging Face names ({@code bert.} prefix, Linear weights [out, in]); LayerNorm
      * parameters spelled {@code gamma/beta} when {@code oldNorms}, else {@code weight/bias}; with the MLM head.
      */
-    static void bert(Path file, ModelConfig c, boolean oldNorms, Arena arena) {
+    public static void bert(Path file, ModelConfig c, boolean oldNorms, Arena arena) {
         int d = c.hidden(), f = c.intermediate();
         String g = oldNorms ? "gamma" : "weight", be = oldNorms ? "beta" : "bias";
         List<SafetensorsWriter.Entry> t = new ArrayList<>();
