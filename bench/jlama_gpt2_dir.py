@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Makes the copy of a GPT-2 checkpoint directory that Jlama 0.8.4 loads, for bench/run-peers.
 
-Jlama reads the same model.safetensors (linked, not copied) but wants two things our directory need not have:
-config.json's "hidden_act" set to "gelu_pytorch_tanh" (GPT-2's tanh GELU) and a tokenizer.json, which it loads
-even though the benchmark feeds it token ids. The tokenizer.json written here is a byte-level BPE built from
-vocab.json and merges.txt; only its presence matters.
+Jlama reads the same model.safetensors (linked, not copied). Its GPT2Tokenizer refuses a directory without a
+tokenizer.json, even though the benchmark feeds it token ids: the one written here is a byte-level BPE built from
+vocab.json and merges.txt, and only its presence matters. config.json gains "hidden_act": "gelu_pytorch_tanh",
+GPT-2's tanh GELU, for Jlama's configs that read that key; 0.8.4's GPT2Config does not, and uses the tanh GELU.
 
 usage: jlama_gpt2_dir.py MODEL_DIR OUT_DIR
 """
