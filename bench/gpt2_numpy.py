@@ -7,9 +7,9 @@ Times, batch 1, medians of repeats:
   decode   one token (the prefill's greedy choice) at position 128 against the 128 cached positions, head
            included, repeated (the cache is rewound, so every repeat attends to exactly 128 earlier positions);
            milliseconds per token;
-  floor    the decode floor: the float32 weight bytes one decode step must stream (every block's four matrices, its
-           biases and LayerNorms, ln_f, and the tied head wte) divided by the best measured GEMV bandwidth, where a
-           GEMV's bandwidth is its matrix's bytes over its time: the 50257x768 head (x·wteᵀ), and the 48 block
+  bytes    the float32 weight bytes one decode step must stream (every block's four matrices, its biases and
+           LayerNorms, ln_f, and the tied head wte), for the decode floor bench/peers_table.py computes;
+  gemv     OpenBLAS's float32 GEMV bandwidth, a matrix's bytes over its time: the 50257x768 head (x·wteᵀ), and the 48 block
            matrices in turn (x·W for each, as decoding reads them), each set far larger than the caches.
 LayerNorm comes from engine/src/test/python/gpt2_generate.py (it keeps float32 input float32); that file's forward
 is float64 without a cache, so it is not the one timed here. The thread count is OpenBLAS's own
@@ -188,7 +188,6 @@ def main():
     matrix_bytes = sum(w.nbytes for w in matrices)
     bw_head = head_bytes / head_s / 1e9
     bw_blocks = matrix_bytes / blocks_s / 1e9
-    best = max(bw_head, bw_blocks)
     print(json.dumps({
         "numpy": np.__version__,
         "threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
@@ -196,7 +195,6 @@ def main():
         "decode_ms": decode_s * 1e3, "decode_samples": decode_n,
         "decode_bytes": total, "block_bytes": block_bytes, "head_bytes": head_bytes,
         "gemv_head_gbs": bw_head, "gemv_blocks_gbs": bw_blocks,
-        "floor_ms": total / (best * 1e9) * 1e3,
     }))
 
 
