@@ -12,12 +12,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * Where a forward pass spends its time: every kernel call timed ({@link TimedKernels}), summed per operation, for a
  * model at several sequence lengths; what no kernel accounts for (embedding lookup, tap bookkeeping, the pass's own
- * frame) is the "outside kernels" row. Prints one Markdown table per length: ms per pass (median of the passes'
- * per-operation times), share of the pass, and GFLOP/s for matmul and attention.
+ * frame) is the "outside kernels" row. Prints one Markdown table per length: per operation the median over the
+ * passes of its time in a pass (so the rows need not add up to the median pass exactly), its share of the median
+ * pass, and GFLOP/s for matmul and attention. Hand-offs to the kernel threads and waiting for them are inside the
+ * matmul and attention rows.
  *
  * <p>usage: ForwardBreakdown MODEL LENGTHS [WARMUP PASSES] — MODEL as {@code jtc} takes it (a built-in name or a
  * directory), LENGTHS comma-separated. Threads: {@code -Djtc.threads}. bench/run-breakdown runs it.
@@ -54,22 +57,24 @@ public final class ForwardBreakdown {
             long start = System.nanoTime();
             model.forward(batch, Hooks.NONE);
             totals[i] = System.nanoTime() - start;
-            perPass.add(Map.copyOf(kernels.tallies()));
+            perPass.add(new TreeMap<>(kernels.tallies()));
         }
         double total = median(totals);
         System.out.printf("### T = %d: %.2f ms per pass (median)%n%n", t, total / 1e6);
         System.out.println("| operation | calls | ms | share | GFLOP/s |");
         System.out.println("|---|---:|---:|---:|---:|");
-        double inKernels = 0;
         for (String op : perPass.getLast().keySet()) {
             long[] nanos = perPass.stream().mapToLong(m -> m.get(op).nanos()).toArray();
             TimedKernels.Tally last = perPass.getLast().get(op);
             double ns = median(nanos);
-            inKernels += ns;
             String gflops = last.flops() > 0 ? String.format("%.0f", last.flops() / ns) : "";
             System.out.printf("| %s | %d | %.2f | %.1f%% | %s |%n", op, last.calls(), ns / 1e6, 100 * ns / total, gflops);
         }
-        double outside = total - inKernels;
+        long[] outsides = new long[passes];
+        for (int i = 0; i < passes; i++) {
+            outsides[i] = totals[i] - perPass.get(i).values().stream().mapToLong(TimedKernels.Tally::nanos).sum();
+        }
+        double outside = median(outsides);
         System.out.printf("| outside kernels | | %.2f | %.1f%% | |%n%n", outside / 1e6, 100 * outside / total);
     }
 
