@@ -2,11 +2,15 @@ package dev.jtc.bench.profile;
 
 import dev.jtc.engine.kernels.Kernels;
 import dev.jtc.engine.model.Batch;
+import dev.jtc.engine.model.Gpt2;
+import dev.jtc.engine.model.KvCache;
 import dev.jtc.engine.model.Model;
 import dev.jtc.engine.model.Models;
 import dev.jtc.engine.tap.Hooks;
 import dev.jtc.weights.Checkpoint;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +21,7 @@ import java.util.TreeMap;
 /**
  * Where a forward pass spends its time: every kernel call timed ({@link TimedKernels}), summed per operation, for a
  * model at several sequence lengths; what no kernel accounts for (embedding lookup, tap bookkeeping, the pass's own
- * frame) is the "outside kernels" row. Prints one Markdown table per length: per operation the median over the
+ * frame) is the "outside kernels" row. For GPT-2 it also times decoding: one token against a KV cache of 128 positions. Prints one Markdown table per length: per operation the median over the
  * passes of its time in a pass (so the rows need not add up to the median pass exactly), its share of the median
  * pass, and GFLOP/s for matmul and attention. Hand-offs to the kernel threads and waiting for them are inside the
  * matmul and attention rows.
@@ -43,24 +47,61 @@ public final class ForwardBreakdown {
              Model model = Models.load(checkpoint.tensors(), checkpoint.config(), kernels)) {
             System.out.printf("%s, %d kernel threads, %d warm-up and %d timed passes per length%n%n", args[0],
                     Integer.getInteger("jtc.threads", Runtime.getRuntime().availableProcessors()), warmup, passes);
-            for (int t : lengths) report(model, kernels, t, warmup, passes);
+            for (int t : lengths) {
+                Batch batch = Batch.of(tokens(t, model.config().vocabSize()));
+                report("T = " + t, kernels, warmup, passes, () -> model.forward(batch, Hooks.NONE));
+            }
+            if (model instanceof Gpt2 gpt2) decode(gpt2, kernels, warmup, passes);
         }
     }
 
-    private static void report(Model model, TimedKernels kernels, int t, int warmup, int passes) {
-        Batch batch = Batch.of(tokens(t, model.config().vocabSize()));
-        for (int i = 0; i < warmup; i++) model.forward(batch, Hooks.NONE);
+    /**
+     * GPT-2 decoding: one token at a time against a KV cache holding {@link #CONTEXT} earlier positions, logits
+     * included; a pass here is one step. Each step gets a fresh cache filled by an untimed prefill.
+     */
+    private static void decode(Gpt2 model, TimedKernels kernels, int warmup, int passes) {
+        int[] prompt = tokens(CONTEXT, model.config().vocabSize());
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment logits = arena.allocate((long) model.config().vocabSize() * Float.BYTES, 64);
+            KvCache[] cache = new KvCache[1];
+            Runnable prefill = () -> {
+                if (cache[0] != null) cache[0].close();
+                cache[0] = KvCache.of(model, CONTEXT + 1);
+                model.step(cache[0], prompt, logits, 0);
+            };
+            System.out.println("A one-row matmul streams its weights once, 4 bytes per 2 flops: its GB/s is twice its GFLOP/s.\n");
+            report("decode, " + CONTEXT + " cached", kernels, warmup, passes, prefill,
+                    () -> model.step(cache[0], new int[]{prompt[0]}, logits, 0));
+            cache[0].close();
+        }
+    }
+
+    /** Positions in the cache before each timed decode step. */
+    private static final int CONTEXT = 128;
+
+    private static void report(String what, TimedKernels kernels, int warmup, int passes, Runnable pass) {
+        report(what, kernels, warmup, passes, () -> { }, pass);
+    }
+
+    /** Times {@code passes} runs of {@code pass}, each after an untimed {@code before}, and prints the table. */
+    private static void report(String what, TimedKernels kernels, int warmup, int passes, Runnable before, Runnable pass) {
+        for (int i = 0; i < warmup; i++) {
+            before.run();
+            pass.run();
+        }
         List<Map<String, TimedKernels.Tally>> perPass = new ArrayList<>();
         long[] totals = new long[passes];
         for (int i = 0; i < passes; i++) {
+            before.run();
             kernels.reset();
             long start = System.nanoTime();
-            model.forward(batch, Hooks.NONE);
+            pass.run();
             totals[i] = System.nanoTime() - start;
             perPass.add(new TreeMap<>(kernels.tallies()));
+            kernels.reset(); // the snapshot keeps these tallies; the next untimed `before` must not add to them
         }
         double total = median(totals);
-        System.out.printf("### T = %d: %.2f ms per pass (median)%n%n", t, total / 1e6);
+        System.out.printf("### %s: %.2f ms per pass (median)%n%n", what, total / 1e6);
         System.out.println("| operation | calls | ms | share | GFLOP/s |");
         System.out.println("|---|---:|---:|---:|---:|");
         for (String op : perPass.getLast().keySet()) {
