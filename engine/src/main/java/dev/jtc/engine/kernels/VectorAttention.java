@@ -16,8 +16,8 @@ import java.util.Arrays;
  * their scores against 2 vectors of keys at a time (16 accumulators over the head dimension),
  * take a softmax over their visible prefix, and multiply by V with the head dimension across
  * the lanes. Eight queries share each load of K and V: at long sequences a head's keys and values
- * no longer fit L1, and with four queries per load the loops waited on L2. The (head, query block) grid is split over the team in contiguous runs, so each
- * thread transposes a head at most once.
+ * no longer fit L1, and with four queries per load the loops waited on L2. The (head, query block)
+ * grid is split over the team in contiguous runs, so each thread transposes a head at most once.
  */
 final class VectorAttention {
 
