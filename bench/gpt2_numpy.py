@@ -22,15 +22,17 @@ import json
 import math
 import os
 import statistics
-import struct
 import sys
 import time
 
 import numpy as np
 
 sys.dont_write_bytecode = True  # leave no __pycache__ in the engine's test sources
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "engine", "src", "test", "python"))
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, "..", "engine", "src", "test", "python"))
+sys.path.insert(0, os.path.join(here, "..", "shortcuts", "src", "test", "python"))
 from gpt2_generate import layer_norm  # noqa: E402
+from safetensors_numpy import read as read_safetensors  # noqa: E402
 
 PROMPT = 128
 
@@ -41,20 +43,14 @@ def prompt(vocab):
 
 
 def read_f32(path):
-    """Every tensor of a float32 safetensors file, as contiguous float32 arrays."""
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        data = f.read()
-    out = {}
-    for name, meta in header.items():
-        if name == "__metadata__":
-            continue
-        if meta["dtype"] != "F32":
-            raise SystemExit("%s: tensor %s is %s; this benchmark reads F32 only" % (path, name, meta["dtype"]))
-        a, b = meta["data_offsets"]
-        out[name] = np.frombuffer(data[a:b], dtype="<f4").reshape(meta["shape"]).copy()
-    return out
+    """Every tensor of a float32 safetensors file, copied into aligned, contiguous float32 arrays for OpenBLAS."""
+    try:
+        _, tensors = read_safetensors(path)
+    except KeyError as e:
+        raise SystemExit("%s: a tensor is %s; this benchmark reads F32 only" % (path, e.args[0]))
+    if any(t.dtype != np.float32 for t in tensors.values()):
+        raise SystemExit("%s: a tensor is not F32; this benchmark reads F32 only" % path)
+    return {name: t.copy() for name, t in tensors.items()}
 
 
 class Gpt2:

@@ -1,16 +1,7 @@
 package dev.jtc.bench.models;
 
-import dev.jtc.engine.model.Model;
-import dev.jtc.engine.model.Models;
 import dev.jtc.engine.model.Sequence;
-import dev.jtc.shortcuts.TokenizerFiles;
 import dev.jtc.shortcuts.corpus.Sample;
-import dev.jtc.shortcuts.corpus.SamplesFile;
-import dev.jtc.shortcuts.exit.ExitMaps;
-import dev.jtc.shortcuts.exit.ExitRule;
-import dev.jtc.shortcuts.exit.ShortcutExit;
-import dev.jtc.tokenizer.Tokenizers;
-import dev.jtc.weights.Checkpoint;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,7 +16,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,28 +48,16 @@ public class BertExitBench {
     @Param({"16", "64", "128"})
     public int length;
 
-    private Checkpoint checkpoint;
-    private Model model;
-    private ExitMaps maps;
-    private Arena arena;
-    private ShortcutExit exit;
-    private ExitRule exitRule;
+    private ExitFixture fixture;
     private Sequence[] inputs;
     private int[] rows;
 
     @Setup(Level.Trial)
     public void setUp() {
         Path run = Path.of(System.getProperty("jtc.run", "runs/bert-base-uncased-europarl-en-0"));
-        checkpoint = Checkpoint.open("bert-base-uncased");
-        model = Models.load(checkpoint.tensors(), checkpoint.config());
-        maps = ExitMaps.load(model, "bert-base-uncased", run.resolve("maps.safetensors"));
-        arena = Arena.ofShared();
-        exit = new ShortcutExit(maps, arena);
-        exitRule = rule.equals("full") ? ExitRule.fixed(model.layers()) : ExitRule.parse(rule);
-        List<Sample> validation = SamplesFile.read(run.resolve("samples.tsv"), Tokenizers.load(TokenizerFiles.locate("bert-base-uncased")),
-                model.config().architecture(), model.maxPositions()).validation();
+        fixture = ExitFixture.open("bert-base-uncased", run, rule);
         List<Sample> fitting = new ArrayList<>();
-        for (Sample s : validation) if (s.input().length <= length && fitting.size() < SENTENCES) fitting.add(s);
+        for (Sample s : fixture.validation()) if (s.input().length <= length && fitting.size() < SENTENCES) fitting.add(s);
         if (fitting.size() < SENTENCES) {
             throw new IllegalStateException("only " + fitting.size() + " validation sentences of " + run + " fit in " + length + " tokens.");
         }
@@ -96,15 +74,12 @@ public class BertExitBench {
     @Benchmark
     public int sentences(ExitCounts counts) {
         int layers = 0;
-        for (int i = 0; i < SENTENCES; i++) layers += counts.add(exit.run(exitRule, inputs[i], rows[i]));
+        for (int i = 0; i < SENTENCES; i++) layers += counts.add(fixture.exit().run(fixture.rule(), inputs[i], rows[i]));
         return layers;
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        maps.close();
-        model.close();
-        checkpoint.close();
-        arena.close();
+        fixture.close();
     }
 }

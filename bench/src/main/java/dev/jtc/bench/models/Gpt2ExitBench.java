@@ -3,18 +3,9 @@ package dev.jtc.bench.models;
 import dev.jtc.engine.generate.Generation;
 import dev.jtc.engine.generate.Generator;
 import dev.jtc.engine.generate.Sampler;
-import dev.jtc.engine.model.Model;
-import dev.jtc.engine.model.Models;
-import dev.jtc.shortcuts.TokenizerFiles;
 import dev.jtc.shortcuts.corpus.Sample;
-import dev.jtc.shortcuts.corpus.SamplesFile;
 import dev.jtc.shortcuts.exit.ExitDecoder;
-import dev.jtc.shortcuts.exit.ExitMaps;
-import dev.jtc.shortcuts.exit.ExitRule;
 import dev.jtc.shortcuts.exit.KvFill;
-import dev.jtc.shortcuts.exit.ShortcutExit;
-import dev.jtc.tokenizer.Tokenizers;
-import dev.jtc.weights.Checkpoint;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -29,7 +20,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -66,12 +56,7 @@ public class Gpt2ExitBench {
             "mat:0.8", "mat:0.9", "mat:1.0", "mat:1.112"})
     public String rule;
 
-    private Checkpoint checkpoint;
-    private Model model;
-    private ExitMaps maps;
-    private Arena arena;
-    private ShortcutExit exit;
-    private ExitRule exitRule;
+    private ExitFixture fixture;
     private int[][] prompts;
     private Generator generator;
 
@@ -79,20 +64,13 @@ public class Gpt2ExitBench {
     public void setUp() {
         String modelDir = System.getProperty("jtc.gpt2.model");
         Path run = Path.of(System.getProperty("jtc.gpt2.run"));
-        checkpoint = Checkpoint.open(modelDir);
-        model = Models.load(checkpoint.tensors(), checkpoint.config());
-        maps = ExitMaps.load(model, modelDir, run.resolve("maps.safetensors"));
-        arena = Arena.ofShared();
-        exit = new ShortcutExit(maps, arena);
-        exitRule = rule.equals("full") ? ExitRule.fixed(model.layers()) : ExitRule.parse(rule);
-        prompts = prompts(run, modelDir, model);
-        generator = ExitDecoder.generator(maps, exitRule, new KvFill.Recompute(), Sampler.greedy());
+        fixture = ExitFixture.open(modelDir, run, rule);
+        prompts = prompts(fixture.validation());
+        generator = ExitDecoder.generator(fixture.maps(), fixture.rule(), new KvFill.Recompute(), Sampler.greedy());
     }
 
     /** {@link #WINDOWS} prompts of {@link #LENGTH} tokens: the validation sentences' inputs, one after another. */
-    static int[][] prompts(Path run, String modelDir, Model model) {
-        List<Sample> validation = SamplesFile.read(run.resolve("samples.tsv"), Tokenizers.load(TokenizerFiles.locate(modelDir)),
-                model.config().architecture(), model.maxPositions()).validation();
+    static int[][] prompts(List<Sample> validation) {
         int[][] prompts = new int[WINDOWS][LENGTH];
         int sample = 0, token = 0;
         for (int[] prompt : prompts) {
@@ -112,7 +90,7 @@ public class Gpt2ExitBench {
     @Benchmark
     public int prefill(ExitCounts counts) {
         int layers = 0;
-        for (int[] prompt : prompts) layers += counts.add(exit.run(exitRule, prompt, LENGTH - 1));
+        for (int[] prompt : prompts) layers += counts.add(fixture.exit().run(fixture.rule(), prompt, LENGTH - 1));
         return layers;
     }
 
@@ -130,9 +108,6 @@ public class Gpt2ExitBench {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        maps.close();
-        model.close();
-        checkpoint.close();
-        arena.close();
+        fixture.close();
     }
 }
